@@ -1,0 +1,43 @@
+/**
+ * Where converted messages go. In Lambda and with `SLACK_TOKEN` set locally: Slack's Web API, with
+ * one WebClient per token for the container's life (a rotated token gets a new client). Locally
+ * without a token: the console, printing the exact `chat.postMessage` arguments.
+ */
+import type { WebClient } from "@slack/web-api";
+import { UnavailableError } from "./errors";
+import { createSlackClient, postMessage, type PostOptions, type PostResult, type SlackMessage } from "./slack";
+
+export interface SlackGateway {
+  post(token: string | undefined, message: SlackMessage, options: PostOptions): Promise<PostResult>;
+}
+
+export interface WebApiGatewayOptions {
+  slackApiUrl?: string;
+  timeoutMs: number;
+}
+
+export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
+  let cached: { token: string; client: WebClient } | undefined;
+  return {
+    post(token, message, postOptions) {
+      if (!token) return Promise.reject(new UnavailableError("No Slack token is configured"));
+      if (cached?.token !== token) {
+        cached = { token, client: createSlackClient({ token, slackApiUrl: options.slackApiUrl, timeoutMs: options.timeoutMs }) };
+      }
+      return postMessage(cached.client, message, postOptions);
+    },
+  };
+}
+
+/** Prints instead of sending: lets `npm start` show exactly what would reach Slack. */
+export function consoleGateway(print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): SlackGateway {
+  let seq = 0;
+  return {
+    async post(_token, message) {
+      seq += 1;
+      print(`chat.postMessage ${JSON.stringify(message, null, 2)}`);
+      const ts = `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, "0")}`;
+      return { channel: message.channel, ts };
+    },
+  };
+}

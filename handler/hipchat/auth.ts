@@ -1,0 +1,75 @@
+/**
+ * HipChat authentication: where clients put their token, and which tokens may act on which rooms.
+ * Tokens are compared as SHA-256 digests with `timingSafeEqual` over the whole list, so neither the
+ * token's content nor its position in the list shows in the response time.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { first, type ProxyRequest } from "../alb";
+import { ForbiddenError, UnauthorizedError } from "../errors";
+import { roomKey, type AllowedToken, type Room } from "../settings";
+import type { BodyFields } from "./body";
+
+/**
+ * The token a client sent: `Authorization: Bearer`, `?auth_token=`, or a body `auth_token`
+ * (v1 form posts and some v2 clients). Returns undefined when there is none.
+ */
+export function extractToken(req: ProxyRequest, fields: BodyFields): string | undefined {
+  const auth = first(req.headers, "authorization");
+  const bearer = auth?.match(/^\s*Bearer\s+(\S+)\s*$/i)?.[1];
+  const candidates = [bearer, first(req.query, "auth_token"), fields.auth_token];
+  for (const c of candidates) if (typeof c === "string" && c.trim() !== "") return c.trim();
+  return undefined;
+}
+
+interface Grant {
+  digest: Buffer;
+  rooms?: ReadonlySet<string>;
+}
+
+/** The allowed tokens, prepared once per secret version. */
+export class TokenAuthority {
+  private readonly grants: readonly Grant[];
+
+  constructor(tokens: readonly AllowedToken[]) {
+    this.grants = tokens.map((t) => ({ digest: digest(t.token), rooms: t.rooms }));
+  }
+
+  /** Returns the token's grant, or throws 401. Every grant is compared, whatever matches. */
+  authenticate(token: string | undefined): Grant {
+    if (token === undefined) {
+      throw new UnauthorizedError("Authenticated requests only. Send an auth_token or a Bearer token.");
+    }
+    const d = digest(token);
+    let match: Grant | undefined;
+    for (const grant of this.grants) {
+      if (timingSafeEqual(grant.digest, d) && match === undefined) match = grant;
+    }
+    if (!match) throw new UnauthorizedError("Invalid auth token");
+    return match;
+  }
+}
+
+/** Throws 403 when a room-scoped token (like HipChat's room notification tokens) names another room. */
+export function authorizeRoom(grant: Grant, room: Room | { requested: string }): void {
+  if (!grant.rooms) return;
+  const keys = "requested" in room ? [roomKey(room.requested)] : [String(room.id), roomKey(room.name)];
+  if (!keys.some((k) => grant.rooms!.has(k))) {
+    throw new ForbiddenError("This token may not post to this room");
+  }
+}
+
+/** Room-scoped tokens are for room calls only (HipChat's notification tokens could not message users). */
+export function authorizeUnscoped(grant: Grant, what: string): void {
+  if (grant.rooms) throw new ForbiddenError(`This token is limited to rooms and may not ${what}`);
+}
+
+/** Whether a grant may see a room in listings. */
+export function canSeeRoom(grant: Grant, room: Room): boolean {
+  return !grant.rooms || grant.rooms.has(String(room.id)) || grant.rooms.has(roomKey(room.name));
+}
+
+function digest(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+export type { Grant };

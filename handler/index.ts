@@ -1,0 +1,63 @@
+/**
+ * The Lambda edge. `callbackFactory` is what `aws.lambda.CallbackFunction` calls once per container
+ * (cold start): it validates the settings, creates the secret cache and the Slack gateway, and
+ * returns the per-request handler that closes over them. Nothing here is module-level state: Pulumi
+ * serializes this file by value, and module-level `let`s would be reset on every invocation.
+ */
+import type { ALBEvent, ALBResult } from "aws-lambda";
+import { toAlbResult } from "./alb";
+import { UnavailableError } from "./errors";
+import { webApiGateway } from "./gateway";
+import { createLogger } from "./log";
+import { createProxy, errorResponse, type AlbHandler } from "./proxy";
+import { awsSecretFetcher, createSecretCache } from "./secrets";
+import { parseSettings, SettingsError } from "./settings";
+
+export type { AlbHandler, InvocationContext } from "./proxy";
+export { createProxy };
+
+/** Environment variables the Lambda reads (all non-secret; the secret holds only tokens). */
+export interface LambdaEnvironment {
+  /** ARN of the Secrets Manager secret: `{"slackToken", "hipchatTokens"}`. Required. */
+  SECRET_ARN?: string;
+  ROOM_CHANNELS?: string;
+  DEFAULT_CHANNEL?: string;
+  USER_MAP?: string;
+  TRANSLATE_MENTIONS?: string;
+  SECRET_TTL_SECONDS?: string;
+  SLACK_TIMEOUT_MS?: string;
+  /** A Slack-compatible Web API base URL (tests, proxies); default Slack's. */
+  SLACK_API_URL?: string;
+  AWS_REGION?: string;
+}
+
+/** Builds the handler for one container from its environment. */
+export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
+  const log = createLogger();
+  try {
+    const settings = parseSettings(env);
+    if (!env.SECRET_ARN?.trim()) throw new SettingsError("SECRET_ARN: required (the ARN of the proxy's secret)");
+    const secrets = createSecretCache(
+      awsSecretFetcher({ secretId: env.SECRET_ARN.trim(), region: env.AWS_REGION }),
+      settings.secretTtlMs,
+    );
+    // Start the first fetch during init, so the first request does not wait for it. A failure
+    // here is not cached: the first request fetches again and answers 503 if that fails too.
+    secrets.get().catch(() => undefined);
+    const slack = webApiGateway({ slackApiUrl: env.SLACK_API_URL?.trim() || undefined, timeoutMs: settings.slackTimeoutMs });
+    log.info("cold start", { rooms: settings.rooms.rooms.length, defaultChannel: settings.defaultChannel ?? "" });
+    return createProxy({ settings, secrets, slack, log });
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    // Every request then gets a HipChat-shaped 503 naming the problem, instead of the ALB's bare 502.
+    log.error("invalid configuration", { problem: err.message });
+    const error = new UnavailableError(`HipChat proxy misconfigured: ${err.message}`);
+    return async (event: ALBEvent): Promise<ALBResult> =>
+      toAlbResult(errorResponse(error), event?.multiValueHeaders !== undefined);
+  }
+}
+
+/** Called once per Lambda container by aws.lambda.CallbackFunction. */
+export function callbackFactory(): AlbHandler {
+  return createLambdaHandler(process.env as LambdaEnvironment);
+}

@@ -1,0 +1,277 @@
+/**
+ * The proxy core: one ALB event in, one ALB result out. Everything per-container (settings, router,
+ * secret cache, Slack gateway) is built by the caller once and passed in; this module holds no
+ * module-level state, because Pulumi's closure serialization would reset it on every invocation.
+ */
+import type { ALBEvent, ALBResult } from "aws-lambda";
+import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";
+import { toSlackPayload } from "./convert";
+import {
+  BadRequestError,
+  NotFoundError,
+  reasonPhrase,
+  toProxyError,
+  type ProxyError,
+} from "./errors";
+import type { SlackGateway } from "./gateway";
+import { authorizeRoom, authorizeUnscoped, canSeeRoom, extractToken, TokenAuthority, type Grant } from "./hipchat/auth";
+import { parseBody, type BodyFields } from "./hipchat/body";
+import {
+  parseNotification,
+  parseRoomMessage,
+  parseShareLink,
+  parseUserMessage,
+  parseV1Message,
+  type ParsedMessage,
+} from "./hipchat/fields";
+import { describeError, type Logger, type RequestLog } from "./log";
+import { createRouter, type RouteName } from "./routes";
+import type { SecretCache } from "./secrets";
+import { SlackAuthError, type PostResult, type SlackMessage } from "./slack";
+import { userKey, type ProxySecrets, type ProxySettings, type Room } from "./settings";
+
+/** The part of the Lambda context the proxy uses (absent when run locally). */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export interface ProxyDeps {
+  settings: ProxySettings;
+  secrets: SecretCache;
+  slack: SlackGateway;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** Time budget for one request when there is no Lambda context (local server). Default 10 s. */
+  localBudgetMs?: number;
+}
+
+export type AlbHandler = (event: ALBEvent, context?: InvocationContext) => Promise<ALBResult>;
+
+/** Answer headroom kept back from the Lambda deadline so the ALB always gets a HipChat answer. */
+const DEADLINE_MARGIN_MS = 750;
+const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8" };
+
+interface Call {
+  req: ProxyRequest;
+  params: Readonly<Record<string, string>>;
+  fields: BodyFields;
+  grant: Grant;
+  secrets: ProxySecrets;
+  deadline: number;
+  log: RequestLog;
+}
+
+export function createProxy(deps: ProxyDeps): AlbHandler {
+  const { settings, log } = deps;
+  const now = deps.now ?? Date.now;
+  const router = createRouter();
+  const authorities = new WeakMap<ProxySecrets, TokenAuthority>();
+  // Mention names (not ids or emails) from the user map, for `@name` in text messages.
+  const mentionUsers = Object.fromEntries(
+    [...settings.users].filter(([k]) => !/^\d+$/.test(k) && !k.includes("@")),
+  );
+  const convertOptions = { translateMentions: settings.translateMentions, mentionUsers, random: deps.random };
+
+  const authorityFor = (secrets: ProxySecrets): TokenAuthority => {
+    let authority = authorities.get(secrets);
+    if (!authority) authorities.set(secrets, (authority = new TokenAuthority(secrets.tokens)));
+    return authority;
+  };
+
+  /** Resolves a room from a path or form value; 400 for names HipChat would never have allowed. */
+  const findRoom = (requested: string): { room?: Room; channel?: string } => {
+    if (requested.length === 0 || requested.length > 100 || /\p{Cc}/u.test(requested)) {
+      throw new BadRequestError("Room id or name must be 1–100 characters without control characters");
+    }
+    const room = settings.rooms.find(requested);
+    return { room, channel: room?.channel ?? settings.defaultChannel };
+  };
+
+  const send = async (call: Call, channel: string, msg: ParsedMessage): Promise<PostResult> => {
+    call.log.channel = channel;
+    const message: SlackMessage = { ...toSlackPayload(msg, convertOptions), channel, thread_ts: msg.threadTs };
+    const options = { deadline: call.deadline, attemptBudgetMs: settings.slackTimeoutMs, now };
+    try {
+      return await deps.slack.post(call.secrets.slackToken, message, options);
+    } catch (err) {
+      if (!(err instanceof SlackAuthError)) throw err;
+      // The Slack token may have been rotated: refetch once, and retry only with a different token.
+      deps.secrets.invalidate();
+      const fresh = await deps.secrets.get();
+      if (fresh.slackToken === call.secrets.slackToken) throw err;
+      return deps.slack.post(fresh.slackToken, message, options);
+    }
+  };
+
+  const roomCall = async (call: Call, parse: (f: BodyFields) => ParsedMessage): Promise<PostResult | undefined> => {
+    const requested = call.params.room;
+    call.log.room = requested;
+    const { room, channel } = findRoom(requested);
+    authorizeRoom(call.grant, room ?? { requested });
+    if (isAuthTest(call.req)) return undefined;
+    const msg = parse(call.fields);
+    if (!channel) throw new NotFoundError("Room not found");
+    return send(call, channel, msg);
+  };
+
+  const handlers: Record<Exclude<RouteName, "health">, (call: Call) => Promise<ProxyResponse>> = {
+    "room.notification": async (call) => ((await roomCall(call, parseNotification)) ? noContent() : accepted()),
+    "room.shareLink": async (call) => ((await roomCall(call, parseShareLink)) ? noContent() : accepted()),
+    "room.message": async (call) => {
+      const result = await roomCall(call, parseRoomMessage);
+      return result ? json(201, { id: result.ts, timestamp: slackTsToIso(result.ts) }) : accepted();
+    },
+    "user.message": async (call) => {
+      authorizeUnscoped(call.grant, "message users");
+      if (isAuthTest(call.req)) return accepted();
+      const slackUser = settings.users.get(userKey(call.params.user));
+      const msg = parseUserMessage(call.fields);
+      if (!slackUser) throw new NotFoundError("User not found");
+      await send(call, slackUser, msg);
+      return noContent();
+    },
+    "v1.rooms.message": async (call) => {
+      const roomId = typeof call.fields.room_id === "string" || typeof call.fields.room_id === "number" ? String(call.fields.room_id) : "";
+      call.log.room = roomId || undefined;
+      if (roomId) {
+        const { room } = findRoom(roomId);
+        authorizeRoom(call.grant, room ?? { requested: roomId });
+      }
+      if (isAuthTest(call.req)) return accepted();
+      const msg = parseV1Message(call.fields);
+      const { channel } = findRoom(msg.roomId);
+      if (!channel) throw new NotFoundError("Room not found");
+      await send(call, channel, msg);
+      return json(200, { status: "sent" });
+    },
+    "room.list": async (call) => {
+      const rooms = settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r));
+      const start = boundedInt(first(call.req.query, "start-index"), 0, 0, Number.MAX_SAFE_INTEGER);
+      const max = boundedInt(first(call.req.query, "max-results"), 100, 0, 1000);
+      const base = baseUrl(call.req);
+      const page = rooms.slice(start, start + max);
+      return json(200, {
+        items: page.map((r) => ({
+          id: r.id,
+          name: r.name,
+          privacy: "public",
+          is_archived: false,
+          version: "1",
+          links: { self: `${base}/v2/room/${r.id}`, participants: `${base}/v2/room/${r.id}/participant`, webhooks: `${base}/v2/room/${r.id}/webhook` },
+        })),
+        startIndex: start,
+        maxResults: max,
+        links: {
+          self: `${base}/v2/room`,
+          ...(start + max < rooms.length ? { next: `${base}/v2/room?start-index=${start + max}&max-results=${max}` } : {}),
+          ...(start > 0 ? { prev: `${base}/v2/room?start-index=${Math.max(0, start - max)}&max-results=${max}` } : {}),
+        },
+      });
+    },
+    "v1.rooms.list": async (call) =>
+      json(200, {
+        rooms: settings.rooms.rooms
+          .filter((r) => canSeeRoom(call.grant, r))
+          .map((r) => ({
+            room_id: r.id,
+            name: r.name,
+            topic: "",
+            last_active: 0,
+            created: 0,
+            owner_user_id: 0,
+            is_archived: false,
+            is_private: false,
+            xmpp_jid: "",
+          })),
+      }),
+  };
+
+  return async (event, context) => {
+    const started = now();
+    const entry: RequestLog = { route: "unknown", method: String(event?.httpMethod ?? ""), status: 0, latencyMs: 0 };
+    let multiValue = event?.multiValueHeaders !== undefined;
+    let response: ProxyResponse;
+    try {
+      const req = parseAlbEvent(event);
+      multiValue = req.multiValue;
+      entry.method = req.method;
+      entry.traceId = first(req.headers, "x-amzn-trace-id");
+      const match = router.match(req.method, req.path);
+      entry.route = match.name;
+      if (match.name === "health") {
+        response = json(200, { status: "ok" });
+      } else {
+        // v1 clients may put every field in the query (GET) or split them between query and form.
+        const body = req.method === "GET" || req.method === "HEAD" ? {} : parseBody(req);
+        const fields = match.name === "v1.rooms.message" ? { ...queryFields(req), ...body } : body;
+        const secrets = await deps.secrets.get();
+        const grant = authorityFor(secrets).authenticate(extractToken(req, fields));
+        const remaining = context?.getRemainingTimeInMillis() ?? deps.localBudgetMs ?? 10_000;
+        const deadline = started + remaining - DEADLINE_MARGIN_MS;
+        response = await handlers[match.name]({ req, params: match.params, fields, grant, secrets, deadline, log: entry });
+      }
+    } catch (err) {
+      const error = toProxyError(err);
+      response = errorResponse(error);
+      entry.slackError = (error as { slackError?: string }).slackError;
+      if (error.statusCode === 404 && entry.route === "unknown") {
+        entry.unsupported = true;
+        entry.path = String(event?.path ?? "").slice(0, 300);
+      }
+      if (error.statusCode === 405) entry.unsupported = true;
+      if (error.statusCode >= 500) entry.error = describeError(err);
+    }
+    entry.status = response.statusCode;
+    entry.latencyMs = now() - started;
+    log.request(entry);
+    return toAlbResult(response, multiValue);
+  };
+}
+
+function isAuthTest(req: ProxyRequest): boolean {
+  return (first(req.query, "auth_test") ?? "").toLowerCase() === "true";
+}
+
+function queryFields(req: ProxyRequest): BodyFields {
+  const out: Record<string, string> = {};
+  for (const [k, v] of req.query) if (v.length > 0) out[k] = v[0];
+  return out;
+}
+
+function json(statusCode: number, body: unknown): ProxyResponse {
+  return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+function noContent(): ProxyResponse {
+  return { statusCode: 204, headers: {} };
+}
+
+/** `auth_test=true`: HipChat answered 202 and did nothing else. */
+function accepted(): ProxyResponse {
+  return json(202, { success: { code: 202, type: reasonPhrase(202), message: "This auth_token has access to use this method." } });
+}
+
+export function errorResponse(error: ProxyError): ProxyResponse {
+  return { statusCode: error.statusCode, headers: { ...JSON_HEADERS, ...error.headers }, body: JSON.stringify(error.toJSON()) };
+}
+
+function boundedInt(value: string | undefined, fallback: number, lo: number, hi: number): number {
+  if (value === undefined || !/^\d+$/.test(value)) return fallback;
+  return Math.min(hi, Math.max(lo, Number(value)));
+}
+
+/** The URL clients used to reach us, for HipChat's `links`. Only well-formed hosts are echoed back. */
+function baseUrl(req: ProxyRequest): string {
+  const proto = first(req.headers, "x-forwarded-proto") === "https" ? "https" : "http";
+  const host = first(req.headers, "host") ?? "localhost";
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) ? `${proto}://${host}` : `${proto}://localhost`;
+}
+
+/** Slack's `ts` ("1700000000.000123") as the ISO timestamp HipChat returned for messages. */
+export function slackTsToIso(ts: string): string {
+  const [secs, micros = "0"] = ts.split(".");
+  const ms = Number(secs) * 1000 + Math.floor(Number(micros.padEnd(6, "0").slice(0, 6)) / 1000);
+  if (!Number.isFinite(ms)) return new Date(0).toISOString();
+  return new Date(ms).toISOString().replace("Z", `${micros.padEnd(6, "0").slice(3, 6)}+00:00`);
+}

@@ -1,0 +1,75 @@
+/**
+ * The proxy's secrets (Slack token, allowed HipChat tokens), fetched once per container and kept
+ * until a TTL passes or Slack says the token is no longer valid, so that rotation needs no redeploy.
+ * A failed fetch is never cached: the next invocation tries again.
+ */
+import { UnavailableError } from "./errors";
+import { parseSecrets, SettingsError, type ProxySecrets } from "./settings";
+
+export type SecretFetcher = () => Promise<string>;
+
+export interface SecretCache {
+  /** The current secrets, fetching them if there are none or they are older than the TTL. */
+  get(): Promise<ProxySecrets>;
+  /** Forget the current secrets (Slack answered invalid_auth); the next get() fetches. */
+  invalidate(): void;
+}
+
+export function createSecretCache(fetcher: SecretFetcher, ttlMs: number, now: () => number = Date.now): SecretCache {
+  let current: { secrets: ProxySecrets; at: number } | undefined;
+  let inflight: Promise<ProxySecrets> | undefined;
+
+  const load = (): Promise<ProxySecrets> => {
+    // Concurrent invocations (local server, bursts) share one fetch.
+    inflight ??= fetcher()
+      .then((raw) => {
+        const secrets = parseSecrets(raw);
+        current = { secrets, at: now() };
+        return secrets;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof SettingsError) throw new UnavailableError(`The proxy's secret is invalid: ${err.message}`);
+        throw new UnavailableError("The proxy's secret is unavailable; try again shortly", { cause: err });
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
+
+  return {
+    get: () => (current && now() - current.at < ttlMs ? Promise.resolve(current.secrets) : load()),
+    invalidate: () => {
+      current = undefined;
+    },
+  };
+}
+
+export interface AwsSecretOptions {
+  secretId: string;
+  /** Endpoint override (tests, VPC endpoints). The SDK also honours AWS_ENDPOINT_URL_SECRETS_MANAGER. */
+  endpoint?: string;
+  region?: string;
+  /** Per-attempt timeout; the SDK's own retries stay inside the Lambda timeout. */
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a secret with the AWS SDK v3. The SDK is required on first use, not at module load: the
+ * nodejs22.x runtime provides it, and loading it costs ~45 ms that a warm container never pays again.
+ */
+export function awsSecretFetcher(options: AwsSecretOptions): SecretFetcher {
+  let client: import("@aws-sdk/client-secrets-manager").SecretsManagerClient | undefined;
+  return async () => {
+    const sdk = require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
+    client ??= new sdk.SecretsManagerClient({
+      endpoint: options.endpoint,
+      region: options.region,
+      maxAttempts: 2,
+      requestHandler: { requestTimeout: options.timeoutMs ?? 3000, connectionTimeout: options.timeoutMs ?? 3000 },
+    });
+    const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: options.secretId }));
+    if (typeof out.SecretString !== "string") throw new SettingsError("secret: has no SecretString");
+    return out.SecretString;
+  };
+}

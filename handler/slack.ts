@@ -1,0 +1,176 @@
+/**
+ * The Slack edge: one `chat.postMessage` through `@slack/web-api`, with the proxy's delivery rules.
+ *
+ * Delivery semantics: at most once per proxy request. The client's own retry logic owns
+ * re-delivery, so the proxy only retries when Slack has certainly not posted the message:
+ * - 429 (Slack rejects before posting): wait `Retry-After` and retry while the invocation's
+ *   deadline allows, else answer 429 with HipChat's rate-limit headers;
+ * - `missing_scope` on `username`: resend once without it, with a bold "from" prefix.
+ * Everything else (timeouts, resets, 5xx) is answered at once with 502/504, because Slack may have
+ * posted; the WebClient's own retries are therefore off.
+ */
+import { ErrorCode, LogLevel, WebClient, type Logger } from "@slack/web-api";
+import { withFromPrefix } from "./convert";
+import type { SlackPayload } from "./convert/types";
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  type ProxyError,
+} from "./errors";
+
+export interface SlackMessage extends SlackPayload {
+  channel: string;
+  thread_ts?: string;
+}
+
+export interface PostResult {
+  channel: string;
+  ts: string;
+}
+
+/** Slack answered that the proxy's own token is not valid (rotated or revoked). */
+export class SlackAuthError extends UpstreamError {
+  constructor(readonly slackError: string) {
+    super(`Slack rejected the proxy's credentials (${slackError})`);
+  }
+}
+
+/** A Slack failure mapped for the client, keeping Slack's error code for the log. */
+export type SlackFailure = ProxyError & { slackError?: string };
+
+export interface SlackClientOptions {
+  token: string;
+  /** Any Slack-compatible Web API base URL; defaults to Slack's. */
+  slackApiUrl?: string;
+  /** Per-call timeout. Must leave room inside the Lambda timeout. */
+  timeoutMs: number;
+}
+
+/** Builds the one WebClient a container uses for a token: no SDK retries, rate limits surfaced. */
+export function createSlackClient(options: SlackClientOptions): WebClient {
+  return new WebClient(options.token, {
+    slackApiUrl: options.slackApiUrl,
+    timeout: options.timeoutMs,
+    // Never the default ten-retries-in-thirty-minutes: the Lambda would time out mid-retry and the
+    // client would see a bare ALB 502. Retrying is decided below, against the invocation's deadline.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+    logger: quietLogger,
+  });
+}
+
+export interface PostOptions {
+  /** Epoch ms by which the answer must be on its way to the client. */
+  deadline: number;
+  /** Expected time of one Slack call, reserved before starting another attempt. */
+  attemptBudgetMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Posts a message, retrying only where that cannot duplicate it. Throws a mapped ProxyError. */
+export async function postMessage(client: WebClient, message: SlackMessage, options: PostOptions): Promise<PostResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let current = message;
+  let usedFallback = false;
+  for (;;) {
+    try {
+      const result = await client.chat.postMessage(current);
+      return { channel: String(result.channel ?? message.channel), ts: String(result.ts ?? "") };
+    } catch (err) {
+      const mapped = mapSlackError(err, now());
+      if (mapped instanceof RateLimitedError) {
+        const waitMs = mapped.retryAfterSeconds * 1000;
+        if (now() + waitMs + options.attemptBudgetMs <= options.deadline) {
+          await sleep(waitMs);
+          continue;
+        }
+        throw mapped;
+      }
+      if (mapped.slackError === "missing_scope" && current.username !== undefined && !usedFallback) {
+        // No chat:write.customize: keep the sender's label visible in the text instead.
+        usedFallback = true;
+        current = { ...withFromPrefix(current, current.username), channel: current.channel, thread_ts: current.thread_ts };
+        continue;
+      }
+      throw mapped;
+    }
+  }
+}
+
+/** Platform errors the client can act on, with the HipChat status that tells it what to do. */
+const PLATFORM_ERRORS: Readonly<Record<string, (code: string) => SlackFailure>> = {
+  channel_not_found: (c) => tag(new NotFoundError("Room not found: its Slack channel does not exist"), c),
+  not_in_channel: (c) => tag(new ForbiddenError("The Slack app is not a member of this room's channel"), c),
+  is_archived: (c) => tag(new ForbiddenError("This room's Slack channel is archived"), c),
+  restricted_action: (c) => tag(new ForbiddenError("Posting to this room's Slack channel is restricted"), c),
+  cannot_dm_bot: (c) => tag(new ForbiddenError("This user cannot receive direct messages"), c),
+  user_not_found: (c) => tag(new NotFoundError("User not found in Slack"), c),
+  msg_too_long: (c) => tag(new BadRequestError("Message too long for Slack"), c),
+  no_text: (c) => tag(new BadRequestError("Message is empty after conversion"), c),
+  too_many_attachments: (c) => tag(new BadRequestError("Message has too many attachments"), c),
+  invalid_blocks: (c) => tag(new BadRequestError("Message could not be rendered by Slack"), c),
+  invalid_attachments: (c) => tag(new BadRequestError("Message could not be rendered by Slack"), c),
+};
+
+const AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
+
+/** Maps anything `@slack/web-api` throws to the HipChat-shaped error the client receives. */
+export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFailure {
+  const e = (err ?? {}) as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; original?: Error; message?: string };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return tag(rateLimited(e.retryAfter ?? 1, nowMs), "ratelimited");
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error ?? "unknown_error";
+      if (AUTH_ERRORS.has(code)) return tag(new SlackAuthError(code), code);
+      if (code === "ratelimited" || code === "rate_limited") return tag(rateLimited(1, nowMs), code);
+      const make = PLATFORM_ERRORS[code];
+      return make ? make(code) : tag(new UpstreamError(`Slack refused the message (${code})`), code);
+    }
+    case ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      if (status === 429) return tag(rateLimited(1, nowMs), "http_429");
+      return tag(new UpstreamError(`Slack answered HTTP ${status}; the message was not confirmed, retry`), `http_${status}`);
+    }
+    case ErrorCode.RequestError: {
+      // In another realm (jest) the SDK re-wraps the DOMException, keeping its name only in the message.
+      const name = `${e.original?.name ?? ""} ${e.original?.message ?? ""}`;
+      if (/\b(TimeoutError|AbortError)\b/.test(name)) {
+        return tag(new UpstreamTimeoutError("Slack did not answer in time; delivery is unknown"), "timeout");
+      }
+      return tag(new UpstreamError("Could not reach Slack; retry"), "request_error");
+    }
+    default:
+      // 429 without Retry-After: the SDK aborts with a plain Error (see WebClient.makeRequest).
+      if (typeof e.message === "string" && e.message.startsWith("Retry header did not contain a valid timeout")) {
+        return tag(rateLimited(1, nowMs), "http_429");
+      }
+      return tag(new UpstreamError("Unexpected failure talking to Slack"), "unknown");
+  }
+}
+
+function rateLimited(retryAfterSeconds: number, nowMs: number): RateLimitedError {
+  return new RateLimitedError("Slack rate limit reached for this room; retry after the reset time", retryAfterSeconds, nowMs);
+}
+
+function tag<E extends ProxyError>(error: E, slackError: string): E & { slackError: string } {
+  return Object.assign(error, { slackError });
+}
+
+/** The SDK logs request failures with their messages; keep only errors, never arguments. */
+const quietLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};

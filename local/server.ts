@@ -1,0 +1,131 @@
+/**
+ * `npm start`: the proxy on http://127.0.0.1:8080, running the same handler as Lambda. Each HTTP
+ * request becomes an ALB event (local/albEvent.ts), goes through `createProxy`, and the ALB result
+ * goes back out as HTTP. Secrets come from the environment instead of Secrets Manager.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { MAX_BODY_BYTES, toAlbResult } from "../handler/alb";
+import { PayloadTooLargeError } from "../handler/errors";
+import { consoleGateway, webApiGateway, type SlackGateway } from "../handler/gateway";
+import { createLogger, type Logger } from "../handler/log";
+import { createProxy, errorResponse } from "../handler/proxy";
+import { SettingsError, type ProxySecrets } from "../handler/settings";
+import { fromAlbResult, toAlbEvent } from "./albEvent";
+import { loadLocalConfig, type LocalConfig } from "./settings";
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface LocalServerOptions {
+  log?: Logger;
+  /** Where the console gateway prints payloads when there is no Slack token. */
+  print?: (line: string) => void;
+}
+
+export async function startLocalServer(config: LocalConfig, options: LocalServerOptions = {}): Promise<LocalServer> {
+  const secrets: ProxySecrets = { slackToken: config.slackToken, tokens: config.tokens };
+  const slack: SlackGateway = config.slackToken
+    ? webApiGateway({ slackApiUrl: config.slackApiUrl, timeoutMs: config.settings.slackTimeoutMs })
+    : consoleGateway(options.print);
+  const handler = createProxy({
+    settings: config.settings,
+    // Locally the secrets are fixed for the process' life; invalidation has nothing to refetch.
+    secrets: { get: async () => secrets, invalidate: () => undefined },
+    slack,
+    log: options.log ?? createLogger(),
+  });
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => {
+      const answer = tooLarge
+        ? Promise.resolve(toAlbResult(errorResponse(new PayloadTooLargeError("Request body exceeds 1 MB")), false))
+        : handler(
+            toAlbEvent(
+              {
+                method: req.method ?? "GET",
+                url: req.url ?? "/",
+                rawHeaders: req.rawHeaders,
+                body: Buffer.concat(chunks),
+                remoteAddress: req.socket.remoteAddress ?? "127.0.0.1",
+                localPort: req.socket.localPort ?? config.port,
+              },
+              config.multiValueHeaders,
+            ),
+          );
+      answer
+        .then((result) => {
+          const out = fromAlbResult(result);
+          res.writeHead(out.statusCode, out.headers.flat());
+          res.end(out.body);
+        })
+        .catch(() => {
+          // The handler answers every error itself; reaching here is a bug, still answered in HipChat shape.
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: { code: 500, message: "Internal error in the HipChat proxy", type: "Internal Server Error" } }));
+        });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  let config: LocalConfig;
+  try {
+    config = loadLocalConfig(process.env);
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      process.stderr.write(`Configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const server = await startLocalServer(config);
+  const lines = [`HipChat proxy listening on ${server.url}`];
+  lines.push(config.slackToken ? `Delivering to Slack at ${config.slackApiUrl ?? "https://slack.com/api/"}` : "SLACK_TOKEN is not set: messages are printed here, not sent.");
+  if (config.implicitDefaultChannel) {
+    lines.push(`No ROOM_CHANNELS or DEFAULT_CHANNEL: every room maps to ${config.settings.defaultChannel} for this dry run.`);
+  }
+  if (config.generatedToken) {
+    lines.push(
+      "HIPCHAT_TOKENS is not set; this run accepts one generated token:",
+      `  ${config.generatedToken}`,
+      "Try:",
+      `  curl -i -X POST '${server.url}/v2/room/test/notification?auth_token=${config.generatedToken}' \\`,
+      `       -H 'Content-Type: application/json' -d '{"message":"Hello <b>Slack</b>","color":"green"}'`,
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * The local configuration contract of `npm start` (documented in the README): environment
+ * variables, plus an optional JSON settings file for what does not fit in one (room-scoped tokens,
+ * the user map). Environment variables win over the file.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import {
+  parseSettings,
+  parseTokenList,
+  SettingsError,
+  type AllowedToken,
+  type ProxySettings,
+  type RawSettings,
+} from "../handler/settings";
+
+export interface LocalConfig {
+  host: string;
+  port: number;
+  settings: ProxySettings;
+  slackToken?: string;
+  slackApiUrl?: string;
+  tokens: AllowedToken[];
+  /** Set when no token was configured and one was generated for this run. */
+  generatedToken?: string;
+  /** No routing was configured for a dry run, so every room goes to #general. */
+  implicitDefaultChannel: boolean;
+  multiValueHeaders: boolean;
+}
+
+/** The settings file: every key optional. */
+interface SettingsFile {
+  rooms?: unknown;
+  defaultChannel?: string;
+  users?: unknown;
+  translateMentions?: boolean;
+  hipchatTokens?: unknown;
+  slackApiUrl?: string;
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const file = env.SETTINGS_FILE ? readSettingsFile(env.SETTINGS_FILE) : {};
+  const raw: RawSettings = {
+    ROOM_CHANNELS: env.ROOM_CHANNELS ?? (file.rooms !== undefined ? JSON.stringify(file.rooms) : undefined),
+    DEFAULT_CHANNEL: env.DEFAULT_CHANNEL ?? file.defaultChannel,
+    USER_MAP: env.USER_MAP ?? (file.users !== undefined ? JSON.stringify(file.users) : undefined),
+    TRANSLATE_MENTIONS: env.TRANSLATE_MENTIONS ?? (file.translateMentions !== undefined ? String(file.translateMentions) : undefined),
+    SLACK_TIMEOUT_MS: env.SLACK_TIMEOUT_MS,
+  };
+  const slackToken = env.SLACK_TOKEN?.trim() || undefined;
+  // A dry run (nothing is sent) with no routing configured still shows what every room would post.
+  const implicitDefaultChannel = !slackToken && !raw.ROOM_CHANNELS && !raw.DEFAULT_CHANNEL;
+  if (implicitDefaultChannel) raw.DEFAULT_CHANNEL = "#general";
+  const settings = parseSettings(raw);
+
+  let tokens: AllowedToken[];
+  let generatedToken: string | undefined;
+  if (env.HIPCHAT_TOKENS?.trim()) {
+    const list = env.HIPCHAT_TOKENS.split(",").map((t) => t.trim()).filter(Boolean).map((token) => ({ token }));
+    tokens = parseTokenList(list, "HIPCHAT_TOKENS");
+  } else if (file.hipchatTokens !== undefined) {
+    tokens = parseTokenList(file.hipchatTokens, `${env.SETTINGS_FILE}: hipchatTokens`);
+  } else {
+    generatedToken = randomBytes(18).toString("base64url");
+    tokens = [{ token: generatedToken }];
+  }
+
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError("PORT: expected a port number");
+  if (slackToken && !/^xox[a-z]-/.test(slackToken)) throw new SettingsError("SLACK_TOKEN: expected a Slack token (xoxb-…)");
+  return {
+    host: env.HOST?.trim() || "127.0.0.1",
+    port,
+    settings,
+    slackToken,
+    slackApiUrl: env.SLACK_API_URL?.trim() || file.slackApiUrl,
+    tokens,
+    generatedToken,
+    implicitDefaultChannel,
+    multiValueHeaders: !/^(0|false|off|no)$/i.test(env.MULTI_VALUE_HEADERS ?? "true"),
+  };
+}
+
+function readSettingsFile(path: string): SettingsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new SettingsError(`SETTINGS_FILE: cannot read ${path} (${(err as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new SettingsError(`SETTINGS_FILE: ${path} is not valid JSON`);
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new SettingsError(`SETTINGS_FILE: ${path} must hold a JSON object`);
+  }
+  return doc as SettingsFile;
+}

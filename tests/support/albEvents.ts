@@ -1,0 +1,97 @@
+/**
+ * ALB event factories: build events the way an Application Load Balancer delivers them, in either
+ * header form, so tests read as "a client sent this" rather than as hand-written event literals.
+ */
+import type { ALBEvent } from "aws-lambda";
+
+export type HeaderForm = "single" | "multi";
+
+export interface EventSpec {
+  method?: string;
+  /** Path plus optional raw query, exactly as the client wrote it: `/v2/room/a%20b/notification?auth_token=x`. */
+  url: string;
+  headers?: Record<string, string | string[]>;
+  /** A JSON body (object → JSON with application/json) or a raw string with its own content type. */
+  json?: unknown;
+  form?: Record<string, string> | string;
+  body?: string;
+  contentType?: string;
+  headerForm?: HeaderForm;
+}
+
+const TEXT = /^(text\/|application\/json|application\/javascript|application\/xml)/i;
+
+export function albEvent(spec: EventSpec): ALBEvent {
+  const [path, rawQuery = ""] = spec.url.split(/\?(.*)/s, 2);
+  const headers: Record<string, string[]> = {
+    host: ["hipchat-proxy.private.example.com"],
+    "x-amzn-trace-id": ["Root=1-67890abc-0123456789abcdef01234567"],
+    "x-forwarded-for": ["10.0.1.23"],
+    "x-forwarded-port": ["80"],
+    "x-forwarded-proto": ["http"],
+  };
+  for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = Array.isArray(v) ? v : [v];
+
+  let body = "";
+  let contentType = spec.contentType;
+  if (spec.json !== undefined) {
+    body = typeof spec.json === "string" ? spec.json : JSON.stringify(spec.json);
+    contentType ??= "application/json";
+  } else if (spec.form !== undefined) {
+    body = typeof spec.form === "string" ? spec.form : new URLSearchParams(spec.form).toString();
+    contentType ??= "application/x-www-form-urlencoded";
+  } else if (spec.body !== undefined) {
+    body = spec.body;
+  }
+  if (contentType) headers["content-type"] = [contentType];
+  // The ALB base64-encodes every body whose type is not text, JSON, JavaScript or XML.
+  const base64 = body !== "" && !TEXT.test(contentType ?? "");
+
+  const query: [string, string][] = rawQuery
+    .split("&")
+    .filter(Boolean)
+    .map((p) => {
+      const i = p.indexOf("=");
+      return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
+    });
+
+  const event: ALBEvent = {
+    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" } },
+    httpMethod: spec.method ?? (body ? "POST" : "GET"),
+    path,
+    body: base64 ? Buffer.from(body, "utf8").toString("base64") : body,
+    isBase64Encoded: base64,
+  };
+  if ((spec.headerForm ?? "single") === "multi") {
+    event.multiValueHeaders = headers;
+    const mq: Record<string, string[]> = {};
+    for (const [k, v] of query) (mq[k] ??= []).push(v);
+    event.multiValueQueryStringParameters = mq;
+  } else {
+    // Single-value form: the last value of a repeated key wins.
+    event.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v[v.length - 1]]));
+    event.queryStringParameters = Object.fromEntries(query);
+  }
+  return event;
+}
+
+/** The ALB health checker's event: a GET of the path, its user agent, no body, no query. */
+export function healthCheckEvent(path = "/healthz"): ALBEvent {
+  return {
+    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" } },
+    httpMethod: "GET",
+    path,
+    queryStringParameters: {},
+    headers: { "user-agent": "ELB-HealthChecker/2.0" },
+    body: "",
+    isBase64Encoded: false,
+  };
+}
+
+/** Reads a result's headers whatever form they came back in (lower-case names). */
+export function resultHeaders(result: { headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown[]> }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) out[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) out[k.toLowerCase()] = String(v[v.length - 1]);
+  return out;
+}
