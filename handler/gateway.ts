@@ -17,14 +17,24 @@ export interface WebApiGatewayOptions {
 }
 
 export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
-  let cached: { token: string; client: WebClient } | undefined;
+  let cached: { token: string; client: WebClient; canCustomize: boolean } | undefined;
   return {
     post(token, message, postOptions) {
       if (!token) return Promise.reject(new UnavailableError("No Slack token is configured"));
       if (cached?.token !== token) {
-        cached = { token, client: createSlackClient({ token, slackApiUrl: options.slackApiUrl, timeoutMs: options.timeoutMs }) };
+        const client = createSlackClient({ token, slackApiUrl: options.slackApiUrl, timeoutMs: options.timeoutMs });
+        cached = { token, client, canCustomize: true };
       }
-      return postMessage(cached.client, message, postOptions);
+      const current = cached;
+      // Once Slack said this token lacks chat:write.customize, send the fallback straight away
+      // instead of paying a refused call (and a rate-limit slot) for every message.
+      return postMessage(current.client, message, {
+        ...postOptions,
+        canCustomize: current.canCustomize,
+        onMissingScope: () => {
+          current.canCustomize = false;
+        },
+      });
     },
   };
 }

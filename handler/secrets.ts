@@ -8,6 +8,9 @@ import { parseSecrets, SettingsError, type ProxySecrets } from "./settings";
 
 export type SecretFetcher = () => Promise<string>;
 
+/** How long stale secrets are served after a failed refresh before the next attempt. */
+export const STALE_RETRY_MS = 30_000;
+
 export interface SecretCache {
   /** The current secrets, fetching them if there are none or they are older than the TTL. */
   get(): Promise<ProxySecrets>;
@@ -28,6 +31,12 @@ export function createSecretCache(fetcher: SecretFetcher, ttlMs: number, now: ()
         return secrets;
       })
       .catch((err: unknown) => {
+        // A refresh that fails after the TTL keeps serving the last good secrets (Secrets Manager
+        // outages must not take the proxy down) and tries again after a short back-off.
+        if (current && !(err instanceof SettingsError)) {
+          current = { secrets: current.secrets, at: now() - ttlMs + STALE_RETRY_MS };
+          return current.secrets;
+        }
         if (err instanceof SettingsError) throw new UnavailableError(`The proxy's secret is invalid: ${err.message}`);
         throw new UnavailableError("The proxy's secret is unavailable; try again shortly", { cause: err });
       })
@@ -40,6 +49,7 @@ export function createSecretCache(fetcher: SecretFetcher, ttlMs: number, now: ()
   return {
     get: () => (current && now() - current.at < ttlMs ? Promise.resolve(current.secrets) : load()),
     invalidate: () => {
+      // Slack refused the token: stale secrets are known bad, so nothing is served from them.
       current = undefined;
     },
   };

@@ -71,14 +71,19 @@ export interface PostOptions {
   attemptBudgetMs: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** False once the token is known to lack chat:write.customize: `username` is replaced up front. */
+  canCustomize?: boolean;
+  /** Told when Slack answers missing_scope to a `username`. */
+  onMissingScope?: () => void;
 }
 
 /** Posts a message, retrying only where that cannot duplicate it. Throws a mapped ProxyError. */
 export async function postMessage(client: WebClient, message: SlackMessage, options: PostOptions): Promise<PostResult> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let current = message;
-  let usedFallback = false;
+  const fallback = (m: SlackMessage): SlackMessage => ({ ...withFromPrefix(m, m.username!), channel: m.channel, thread_ts: m.thread_ts });
+  let usedFallback = options.canCustomize === false && message.username !== undefined;
+  let current = usedFallback ? fallback(message) : message;
   for (;;) {
     try {
       const result = await client.chat.postMessage(current);
@@ -96,7 +101,8 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       if (mapped.slackError === "missing_scope" && current.username !== undefined && !usedFallback) {
         // No chat:write.customize: keep the sender's label visible in the text instead.
         usedFallback = true;
-        current = { ...withFromPrefix(current, current.username), channel: current.channel, thread_ts: current.thread_ts };
+        options.onMissingScope?.();
+        current = fallback(current);
         continue;
       }
       throw mapped;

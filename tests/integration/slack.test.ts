@@ -5,6 +5,7 @@
  */
 import { createSlackClient, mapSlackError, postMessage, SlackAuthError } from "../../handler/slack";
 import { RateLimitedError } from "../../handler/errors";
+import { webApiGateway } from "../../handler/gateway";
 import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
 
 let slack: SlackStandIn;
@@ -104,6 +105,14 @@ it("missing_scope on username falls back to a bold from prefix, once", async () 
   expect(slack.delivered).toHaveLength(1);
   expect(slack.delivered[0].body.username).toBeUndefined();
   expect(String(slack.delivered[0].body.text)).toMatch(/^\*Jenkins\*/);
+});
+
+it("the gateway remembers a missing chat:write.customize and sends the fallback straight away", async () => {
+  const gateway = webApiGateway({ slackApiUrl: slack.url, timeoutMs: 2000 });
+  for (let i = 0; i < 3; i++) await gateway.post("xoxb-plain", { ...message, username: "Jenkins" }, roomy());
+  expect(slack.delivered).toHaveLength(3);
+  expect(slack.calls).toHaveLength(4);
+  expect(slack.delivered.every((c) => c.body.username === undefined)).toBe(true);
 });
 
 it("unexpected values map to a 502, never throw", () => {
