@@ -16,14 +16,7 @@ import {
 import type { SlackGateway } from "./gateway";
 import { authorizeRoom, authorizeUnscoped, canSeeRoom, extractToken, TokenAuthority, type Grant } from "./hipchat/auth";
 import { parseBody, type BodyFields } from "./hipchat/body";
-import {
-  parseNotification,
-  parseRoomMessage,
-  parseShareLink,
-  parseUserMessage,
-  parseV1Message,
-  type ParsedMessage,
-} from "./hipchat/fields";
+import { createFieldParsers, type ParsedMessage } from "./hipchat/fields";
 import { describeError, type Logger, type RequestLog } from "./log";
 import { createRouter, type RouteName } from "./routes";
 import type { SecretCache } from "./secrets";
@@ -66,6 +59,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
   const { settings, log } = deps;
   const now = deps.now ?? Date.now;
   const router = createRouter();
+  const parse = createFieldParsers();
   const authorities = new WeakMap<ProxySecrets, TokenAuthority>();
   // Mention names (not ids or emails) from the user map, for `@name` in text messages.
   const mentionUsers = Object.fromEntries(
@@ -104,29 +98,29 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     }
   };
 
-  const roomCall = async (call: Call, parse: (f: BodyFields) => ParsedMessage): Promise<PostResult | undefined> => {
+  const roomCall = async (call: Call, parseFields: (f: BodyFields) => ParsedMessage): Promise<PostResult | undefined> => {
     const requested = call.params.room;
     call.log.room = requested;
     const { room, channel } = findRoom(requested);
     authorizeRoom(call.grant, room ?? { requested });
     if (isAuthTest(call.req)) return undefined;
-    const msg = parse(call.fields);
+    const msg = parseFields(call.fields);
     if (!channel) throw new NotFoundError("Room not found");
     return send(call, channel, msg);
   };
 
   const handlers: Record<Exclude<RouteName, "health">, (call: Call) => Promise<ProxyResponse>> = {
-    "room.notification": async (call) => ((await roomCall(call, parseNotification)) ? noContent() : accepted()),
-    "room.shareLink": async (call) => ((await roomCall(call, parseShareLink)) ? noContent() : accepted()),
+    "room.notification": async (call) => ((await roomCall(call, parse.notification)) ? noContent() : accepted()),
+    "room.shareLink": async (call) => ((await roomCall(call, parse.shareLink)) ? noContent() : accepted()),
     "room.message": async (call) => {
-      const result = await roomCall(call, parseRoomMessage);
+      const result = await roomCall(call, parse.roomMessage);
       return result ? json(201, { id: result.ts, timestamp: slackTsToIso(result.ts) }) : accepted();
     },
     "user.message": async (call) => {
       authorizeUnscoped(call.grant, "message users");
       if (isAuthTest(call.req)) return accepted();
       const slackUser = settings.users.get(userKey(call.params.user));
-      const msg = parseUserMessage(call.fields);
+      const msg = parse.userMessage(call.fields);
       if (!slackUser) throw new NotFoundError("User not found");
       await send(call, slackUser, msg);
       return noContent();
@@ -139,7 +133,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
         authorizeRoom(call.grant, room ?? { requested: roomId });
       }
       if (isAuthTest(call.req)) return accepted();
-      const msg = parseV1Message(call.fields);
+      const msg = parse.v1Message(call.fields);
       const { channel } = findRoom(msg.roomId);
       if (!channel) throw new NotFoundError("Room not found");
       await send(call, channel, msg);

@@ -28,27 +28,35 @@ export class SettingsError extends Error {
   }
 }
 
-const SLACK_CHANNEL = refine(size(string(), 1, 81), "SlackChannel", (v) =>
-  /^#?[^\s,#<>|@!]{1,80}$/u.test(v) ? true : `"${v}" is not a Slack channel name or ID`,
-);
-const SLACK_USER_ID = refine(string(), "SlackUserId", (v) =>
-  /^[UW][A-Z0-9]{2,}$/.test(v) ? true : `"${v}" is not a Slack user ID (U… or W…)`,
-);
+/**
+ * The settings schemas, built when settings are parsed (once per container), never at module load:
+ * superstruct's Struct objects cannot pass through Pulumi's closure serialization.
+ */
+function schemas() {
+  const SLACK_CHANNEL = refine(size(string(), 1, 81), "SlackChannel", (v) =>
+    /^#?[^\s,#<>|@!]{1,80}$/u.test(v) ? true : `"${v}" is not a Slack channel name or ID`,
+  );
+  const SLACK_USER_ID = refine(string(), "SlackUserId", (v) =>
+    /^[UW][A-Z0-9]{2,}$/.test(v) ? true : `"${v}" is not a Slack user ID (U… or W…)`,
+  );
 
-const ROOM_VALUE = union([
-  SLACK_CHANNEL,
-  type({ channel: SLACK_CHANNEL, id: optional(min(integer(), 1)), name: optional(size(string(), 1, 100)) }),
-]);
+  const ROOM_VALUE = union([
+    SLACK_CHANNEL,
+    type({ channel: SLACK_CHANNEL, id: optional(min(integer(), 1)), name: optional(size(string(), 1, 100)) }),
+  ]);
 
-export const ROOM_CHANNELS_SCHEMA = record(size(string(), 1, 100), ROOM_VALUE);
-export const USER_MAP_SCHEMA = record(size(string(), 1, 254), SLACK_USER_ID);
+  const ROOM_CHANNELS_SCHEMA = record(size(string(), 1, 100), ROOM_VALUE);
+  const USER_MAP_SCHEMA = record(size(string(), 1, 254), SLACK_USER_ID);
 
-export const HIPCHAT_TOKENS_SCHEMA = array(
-  type({
-    token: size(string(), 8, 256),
-    rooms: optional(nonempty(array(union([size(string(), 1, 100), min(integer(), 1)])))),
-  }),
-);
+  const HIPCHAT_TOKENS_SCHEMA = array(
+    type({
+      token: size(string(), 8, 256),
+      rooms: optional(nonempty(array(union([size(string(), 1, 100), min(integer(), 1)])))),
+    }),
+  );
+
+  return { SLACK_CHANNEL, ROOM_CHANNELS_SCHEMA, USER_MAP_SCHEMA, HIPCHAT_TOKENS_SCHEMA };
+}
 
 /** One configured room. */
 export interface Room {
@@ -131,10 +139,11 @@ export interface RawSettings {
 
 /** Validates raw settings; throws SettingsError naming the first bad key. */
 export function parseSettings(raw: RawSettings): ProxySettings {
-  const rooms = parseJsonSetting("ROOM_CHANNELS", raw.ROOM_CHANNELS, ROOM_CHANNELS_SCHEMA) ?? {};
-  const users = parseJsonSetting("USER_MAP", raw.USER_MAP, USER_MAP_SCHEMA) ?? {};
+  const S = schemas();
+  const rooms = parseJsonSetting("ROOM_CHANNELS", raw.ROOM_CHANNELS, S.ROOM_CHANNELS_SCHEMA) ?? {};
+  const users = parseJsonSetting("USER_MAP", raw.USER_MAP, S.USER_MAP_SCHEMA) ?? {};
   const defaultChannel = raw.DEFAULT_CHANNEL?.trim() || undefined;
-  if (defaultChannel !== undefined) check("DEFAULT_CHANNEL", defaultChannel, SLACK_CHANNEL);
+  if (defaultChannel !== undefined) check("DEFAULT_CHANNEL", defaultChannel, S.SLACK_CHANNEL);
   return {
     rooms: buildRooms(rooms),
     defaultChannel,
@@ -201,7 +210,7 @@ export function parseSecrets(secretString: string, source = "secret"): ProxySecr
 }
 
 export function parseTokenList(list: unknown, source: string): AllowedToken[] {
-  const tokens = check(source, list, HIPCHAT_TOKENS_SCHEMA, true);
+  const tokens = check(source, list, schemas().HIPCHAT_TOKENS_SCHEMA, true);
   if (tokens.length === 0) throw new SettingsError(`${source}: at least one token is required`);
   return tokens.map((t) => ({
     token: t.token,

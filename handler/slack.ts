@@ -125,7 +125,8 @@ const PLATFORM_ERRORS: Readonly<Record<string, (code: string) => SlackFailure>> 
   invalid_attachments: (c) => tag(new BadRequestError("Message could not be rendered by Slack"), c),
 };
 
-const AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
+// A plain array: module-level Maps and Sets do not survive Pulumi's closure serialization.
+const AUTH_ERRORS: readonly string[] = ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"];
 
 /** Maps anything `@slack/web-api` throws to the HipChat-shaped error the client receives. */
 export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFailure {
@@ -135,7 +136,7 @@ export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFa
       return tag(rateLimited(e.retryAfter ?? 1, nowMs), "ratelimited");
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? "unknown_error";
-      if (AUTH_ERRORS.has(code)) return tag(new SlackAuthError(code), code);
+      if (AUTH_ERRORS.includes(code)) return tag(new SlackAuthError(code), code);
       if (code === "ratelimited" || code === "rate_limited") return tag(rateLimited(1, nowMs), code);
       const make = PLATFORM_ERRORS[code];
       return make ? make(code) : tag(new UpstreamError(`Slack refused the message (${code})`), code);

@@ -5,7 +5,7 @@
  * left out on purpose and stay as literal text, like unknown custom emoticons.
  * Only emoji shipped with Slack are used, so none depends on a workspace's custom emoji.
  */
-export const EMOTICONS: ReadonlyMap<string, string> = new Map([
+export const EMOTICONS: Readonly<Record<string, string>> = Object.fromEntries([
   // Build and deploy bots
   ["successful", ":white_check_mark:"],
   ["failed", ":x:"],
@@ -79,5 +79,5 @@ const SHORTCUT = /(?<![\p{L}\p{N}_/])\(([A-Za-z0-9]{1,32})\)/gu;
 
 /** Replaces known HipChat emoticon shortcuts with Slack emoji; unknown ones stay as typed. */
 export function replaceEmoticons(text: string): string {
-  return text.replace(SHORTCUT, (match: string, name: string) => EMOTICONS.get(name.toLowerCase()) ?? match);
+  return text.replace(SHORTCUT, (match: string, name: string) => (Object.hasOwn(EMOTICONS, name.toLowerCase()) ? EMOTICONS[name.toLowerCase()] : undefined) ?? match);
 }

@@ -49,22 +49,25 @@ const MAX_INDENT_DEPTH = 6;
 const BULLETS = ["•", "◦", "▪"];
 const RULE = "──────────";
 
+// Plain arrays, not Sets: Pulumi serializes this module by value into the Lambda and has no
+// support for Map or Set (an instance would arrive empty).
+
 /** Never shown by a browser, so never shown in Slack. */
-const DROPPED = new Set(["script", "style", "head", "title", "template", "noscript"]);
+const DROPPED: readonly string[] = ["script", "style", "head", "title", "template", "noscript"];
 
 /** Elements rendered on their own lines. */
-const BLOCKS = new Set([
+const BLOCKS: readonly string[] = [
   "address", "article", "aside", "body", "caption", "center", "dd", "details", "dialog", "div",
   "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "html",
   "legend", "li", "main", "menu", "nav", "section", "summary", "tr",
-]);
+];
 
 /** Elements with vertical margins in a browser: separated by a blank line. */
-const PARAGRAPHS = new Set([
+const PARAGRAPHS: readonly string[] = [
   "p", "pre", "table", "blockquote", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-]);
+];
 
-const HEADINGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6"]);
+const HEADINGS: readonly string[] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
 interface Ctx {
   /** Output text only, with no Slack markup at all (used for attachment footers). */
@@ -284,9 +287,9 @@ function flatText(root: Element, ctx: Ctx): string {
       s += node;
     } else if (node.type === ElementType.Text) {
       s += renderText(node.data, ctx);
-    } else if (isElement(node) && !DROPPED.has(node.name)) {
+    } else if (isElement(node) && !DROPPED.includes(node.name)) {
       // Keep words of separate blocks apart; the line structure itself is given up at this depth.
-      const separate = node.name === "br" || BLOCKS.has(node.name) || PARAGRAPHS.has(node.name);
+      const separate = node.name === "br" || BLOCKS.includes(node.name) || PARAGRAPHS.includes(node.name);
       if (separate) {
         s += ctx.pre ? "\n" : SP;
         stack.push(ctx.pre ? "\n" : SP);
@@ -468,7 +471,7 @@ function leave(el: Element, parts: readonly Part[], outer: Ctx): string {
     if (name === "br") {
       return "\n";
     }
-    return BLOCKS.has(name) || PARAGRAPHS.has(name) ? `${concat(parts)}\n` : concat(parts);
+    return BLOCKS.includes(name) || PARAGRAPHS.includes(name) ? `${concat(parts)}\n` : concat(parts);
   }
   switch (name) {
     case "br":
@@ -534,13 +537,13 @@ function leave(el: Element, parts: readonly Part[], outer: Ctx): string {
       return concat(parts);
     default: {
       const content = concat(parts);
-      if (HEADINGS.has(name)) {
+      if (HEADINGS.includes(name)) {
         return PARA + emphasize(content, BOLD, outer.bold, outer) + PARA;
       }
-      if (PARAGRAPHS.has(name)) {
+      if (PARAGRAPHS.includes(name)) {
         return PARA + content + PARA;
       }
-      return BLOCKS.has(name) ? LINE + content + LINE : content;
+      return BLOCKS.includes(name) ? LINE + content + LINE : content;
     }
   }
 }
@@ -572,7 +575,7 @@ function render(html: string, plain: boolean): string {
       f.i += 1;
       if (node.type === ElementType.Text) {
         f.parts.push({ s: renderText(node.data, f.ctx) });
-      } else if (isElement(node) && !DROPPED.has(node.name)) {
+      } else if (isElement(node) && !DROPPED.includes(node.name)) {
         if (stack.length > MAX_DEPTH) {
           f.parts.push({ el: node, s: flatText(node, f.ctx) });
         } else {

@@ -12,14 +12,13 @@ export class UnsupportedMediaTypeError extends ProxyError {
 
 export type BodyFields = Readonly<Record<string, unknown>>;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /** Decodes the body into fields. An empty body is `{}`. */
 export function parseBody(req: ProxyRequest): BodyFields {
   if (req.body.length === 0) return {};
   let text: string;
   try {
-    text = utf8.decode(req.body);
+    // Built per call: a module-level TextDecoder is a native object Pulumi cannot serialize.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(req.body);
   } catch {
     throw new BadRequestError("Request body is not valid UTF-8");
   }

@@ -28,98 +28,107 @@ import type { BodyFields } from "./body";
 /** HipChat's documented limit for `message`. */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-const FORMAT = enums(["html", "text"] as const);
-const COLOR = enums(["yellow", "green", "red", "purple", "gray", "random"] as const);
+/**
+ * Builds the schemas. Called once per container (see createFieldParsers), never at module load:
+ * superstruct's Struct objects hold arrow functions bound to `this`, which Pulumi's closure
+ * serialization cannot capture, so they must be created at run time inside the Lambda.
+ */
+function buildSchemas() {
+  const FORMAT = enums(["html", "text"] as const);
+  const COLOR = enums(["yellow", "green", "red", "purple", "gray", "random"] as const);
 
-/** `notify` is documented as "STR | BOO" in v2 and 0/1 in v1; accept every spelling clients use. */
-const NOTIFY = coerce(boolean(), union([string(), number()]), (v) => {
-  const s = String(v).trim().toLowerCase();
-  if (s === "true" || s === "1" || s === "on" || s === "yes") return true;
-  if (s === "false" || s === "0" || s === "off" || s === "no" || s === "") return false;
-  return v;
-});
+  /** `notify` is documented as "STR | BOO" in v2 and 0/1 in v1; accept every spelling clients use. */
+  const NOTIFY = coerce(boolean(), union([string(), number()]), (v) => {
+    const s = String(v).trim().toLowerCase();
+    if (s === "true" || s === "1" || s === "on" || s === "yes") return true;
+    if (s === "false" || s === "0" || s === "off" || s === "no" || s === "") return false;
+    return v;
+  });
 
-/** Numbers are accepted where clients send ids as numbers (`room_id: 123`). */
-const ID = coerce(size(string(), 1, 100), union([number(), string()]), (v) => String(v));
+  /** Numbers are accepted where clients send ids as numbers (`room_id: 123`). */
+  const ID = coerce(size(string(), 1, 100), union([number(), string()]), (v) => String(v));
 
-const ICON = union([size(string(), 1, 250), type({ url: size(string(), 1, 250), "url@2x": optional(string()) })]);
+  const ICON = union([size(string(), 1, 250), type({ url: size(string(), 1, 250), "url@2x": optional(string()) })]);
 
-const CARD: Struct<HipChatCard, unknown> = type({
-  style: enums(["file", "image", "application", "link", "media"] as const),
-  title: size(string(), 1, 500),
-  id: optional(size(string(), 1, 256)),
-  url: optional(size(string(), 0, 2000)),
-  format: optional(enums(["compact", "medium"] as const)),
-  description: optional(
-    union([size(string(), 0, 1000), type({ value: size(string(), 1, 1000), format: FORMAT })]),
-  ),
-  thumbnail: optional(
-    type({
-      url: size(string(), 1, 250),
-      "url@2x": optional(size(string(), 1, 250)),
-      width: optional(min(integer(), 0)),
-      height: optional(min(integer(), 0)),
-    }),
-  ),
-  activity: optional(type({ html: size(string(), 1, 5000), icon: optional(ICON) })),
-  attributes: optional(
-    size(
-      array(
-        type({
-          label: optional(size(string(), 0, 50)),
-          value: type({
-            label: size(string(), 1, 1000),
-            url: optional(size(string(), 0, 2000)),
-            style: optional(string()),
-            icon: optional(ICON),
-          }),
-        }),
-      ),
-      0,
-      50,
+  const CARD = type({
+    style: enums(["file", "image", "application", "link", "media"] as const),
+    title: size(string(), 1, 500),
+    id: optional(size(string(), 1, 256)),
+    url: optional(size(string(), 0, 2000)),
+    format: optional(enums(["compact", "medium"] as const)),
+    description: optional(
+      union([size(string(), 0, 1000), type({ value: size(string(), 1, 1000), format: FORMAT })]),
     ),
-  ),
-  icon: optional(ICON),
-}) as unknown as Struct<HipChatCard, unknown>;
+    thumbnail: optional(
+      type({
+        url: size(string(), 1, 250),
+        "url@2x": optional(size(string(), 1, 250)),
+        width: optional(min(integer(), 0)),
+        height: optional(min(integer(), 0)),
+      }),
+    ),
+    activity: optional(type({ html: size(string(), 1, 5000), icon: optional(ICON) })),
+    attributes: optional(
+      size(
+        array(
+          type({
+            label: optional(size(string(), 0, 50)),
+            value: type({
+              label: size(string(), 1, 1000),
+              url: optional(size(string(), 0, 2000)),
+              style: optional(string()),
+              icon: optional(ICON),
+            }),
+          }),
+        ),
+        0,
+        50,
+      ),
+    ),
+    icon: optional(ICON),
+  }) as unknown as Struct<HipChatCard, unknown>;
 
-const MESSAGE = size(string(), 1, MAX_MESSAGE_LENGTH);
-/** `from: ""` (hipchat-notifier's default) means "no label". */
-const FROM = optional(size(string(), 0, 64));
+  const MESSAGE = size(string(), 1, MAX_MESSAGE_LENGTH);
+  /** `from: ""` (hipchat-notifier's default) means "no label". */
+  const FROM = optional(size(string(), 0, 64));
 
-const NOTIFICATION = type({
-  message: MESSAGE,
-  message_format: optional(FORMAT),
-  color: optional(COLOR),
-  notify: optional(NOTIFY),
-  from: FROM,
-  card: optional(CARD),
-  attach_to: optional(size(string(), 0, 36)),
-});
+  const NOTIFICATION = type({
+    message: MESSAGE,
+    message_format: optional(FORMAT),
+    color: optional(COLOR),
+    notify: optional(NOTIFY),
+    from: FROM,
+    card: optional(CARD),
+    attach_to: optional(size(string(), 0, 36)),
+  });
 
-const V1_MESSAGE = type({
-  room_id: ID,
-  message: MESSAGE,
-  from: FROM,
-  message_format: optional(FORMAT),
-  color: optional(COLOR),
-  notify: optional(NOTIFY),
-  format: optional(enums(["json", "xml"] as const)),
-});
+  const V1_MESSAGE = type({
+    room_id: ID,
+    message: MESSAGE,
+    from: FROM,
+    message_format: optional(FORMAT),
+    color: optional(COLOR),
+    notify: optional(NOTIFY),
+    format: optional(enums(["json", "xml"] as const)),
+  });
 
-const USER_MESSAGE = type({
-  message: MESSAGE,
-  message_format: optional(FORMAT),
-  notify: optional(NOTIFY),
-  from: FROM,
-});
+  const USER_MESSAGE = type({
+    message: MESSAGE,
+    message_format: optional(FORMAT),
+    notify: optional(NOTIFY),
+    from: FROM,
+  });
 
-const ROOM_MESSAGE = type({ message: MESSAGE });
+  const ROOM_MESSAGE = type({ message: MESSAGE });
 
-const SHARE_LINK = type({
-  link: size(string(), 1, 2000),
-  message: optional(size(string(), 0, MAX_MESSAGE_LENGTH)),
-  from: FROM,
-});
+  const SHARE_LINK = type({
+    link: size(string(), 1, 2000),
+    message: optional(size(string(), 0, MAX_MESSAGE_LENGTH)),
+    from: FROM,
+  });
+
+  return { NOTIFICATION, V1_MESSAGE, USER_MESSAGE, ROOM_MESSAGE, SHARE_LINK };
+}
 
 /** A message plus the HipChat-only extras the core still acts on. */
 export interface ParsedMessage extends HipChatMessage {
@@ -128,53 +137,63 @@ export interface ParsedMessage extends HipChatMessage {
   threadTs?: string;
 }
 
-export function parseNotification(fields: BodyFields): ParsedMessage {
-  const f = check(fields, NOTIFICATION);
+/** The request-field parsers, one per kind of call. Each throws a 400 naming the bad field. */
+export interface FieldParsers {
+  notification(fields: BodyFields): ParsedMessage;
+  v1Message(fields: BodyFields): ParsedMessage & { roomId: string; responseFormat: "json" | "xml" };
+  /** `send_message` posts as the user: HipChat treats it as a text message (mentions, emoticons). */
+  roomMessage(fields: BodyFields): ParsedMessage;
+  /** Private messages default to text, like hipchat-rb's `user.send`. */
+  userMessage(fields: BodyFields): ParsedMessage;
+  /** A shared link renders as the optional message followed by the link. */
+  shareLink(fields: BodyFields): ParsedMessage;
+}
+
+export function createFieldParsers(): FieldParsers {
+  const S = buildSchemas();
   return {
-    message: f.message,
-    format: f.message_format ?? "html",
-    color: f.color,
-    from: nonEmpty(f.from),
-    card: f.card,
-    notify: f.notify ?? false,
-    threadTs: f.attach_to && /^\d{9,}\.\d{1,9}$/.test(f.attach_to) ? f.attach_to : undefined,
+    notification(fields) {
+      const f = check(fields, S.NOTIFICATION);
+      return {
+        message: f.message,
+        format: f.message_format ?? "html",
+        color: f.color,
+        from: nonEmpty(f.from),
+        card: f.card,
+        notify: f.notify ?? false,
+        threadTs: f.attach_to && /^\d{9,}\.\d{1,9}$/.test(f.attach_to) ? f.attach_to : undefined,
+      };
+    },
+    v1Message(fields) {
+      const f = check(fields, S.V1_MESSAGE);
+      return {
+        roomId: f.room_id,
+        message: f.message,
+        format: f.message_format ?? "html",
+        color: f.color,
+        from: nonEmpty(f.from),
+        notify: f.notify ?? false,
+        responseFormat: f.format ?? "json",
+      };
+    },
+    roomMessage(fields) {
+      const f = check(fields, S.ROOM_MESSAGE);
+      return { message: f.message, format: "text", notify: false };
+    },
+    userMessage(fields) {
+      const f = check(fields, S.USER_MESSAGE);
+      return { message: f.message, format: f.message_format ?? "text", from: nonEmpty(f.from), notify: f.notify ?? false };
+    },
+    shareLink(fields) {
+      const f = check(fields, S.SHARE_LINK);
+      if (!/^https?:\/\/[^\s]+$/i.test(f.link.trim())) {
+        throw new BadRequestError("Field link must be an absolute URL");
+      }
+      const text = f.message?.trim() ? `${f.message.trim()}\n${f.link.trim()}` : f.link.trim();
+      if (text.length > MAX_MESSAGE_LENGTH) throw new BadRequestError("Field message is too long");
+      return { message: text, format: "text", from: nonEmpty(f.from), notify: false };
+    },
   };
-}
-
-export function parseV1Message(fields: BodyFields): ParsedMessage & { roomId: string; responseFormat: "json" | "xml" } {
-  const f = check(fields, V1_MESSAGE);
-  return {
-    roomId: f.room_id,
-    message: f.message,
-    format: f.message_format ?? "html",
-    color: f.color,
-    from: nonEmpty(f.from),
-    notify: f.notify ?? false,
-    responseFormat: f.format ?? "json",
-  };
-}
-
-/** `send_message` posts as the user: HipChat treats it as a text message (mentions, emoticons). */
-export function parseRoomMessage(fields: BodyFields): ParsedMessage {
-  const f = check(fields, ROOM_MESSAGE);
-  return { message: f.message, format: "text", notify: false };
-}
-
-/** Private messages default to text, like hipchat-rb's `user.send`. */
-export function parseUserMessage(fields: BodyFields): ParsedMessage {
-  const f = check(fields, USER_MESSAGE);
-  return { message: f.message, format: f.message_format ?? "text", from: nonEmpty(f.from), notify: f.notify ?? false };
-}
-
-/** A shared link renders as the optional message followed by the link. */
-export function parseShareLink(fields: BodyFields): ParsedMessage {
-  const f = check(fields, SHARE_LINK);
-  if (!/^https?:\/\/[^\s]+$/i.test(f.link.trim())) {
-    throw new BadRequestError("Field link must be an absolute URL");
-  }
-  const text = f.message?.trim() ? `${f.message.trim()}\n${f.link.trim()}` : f.link.trim();
-  if (text.length > MAX_MESSAGE_LENGTH) throw new BadRequestError("Field message is too long");
-  return { message: text, format: "text", from: nonEmpty(f.from), notify: false };
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
