@@ -5,7 +5,7 @@
  * See ../shared/docs/alb-lambda-contract.md.
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
-import { BadRequestError, PayloadTooLargeError, reasonPhrase } from "./errors";
+import { badRequest, payloadTooLarge, reasonPhrase } from "./errors";
 
 /** The ALB refuses request bodies over 1 MB; the local server and the fuzz tests enforce the same. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -102,16 +102,16 @@ function decodeBody(body: string | null | undefined, isBase64Encoded: boolean): 
   if (!body) return Buffer.alloc(0);
   if (!isBase64Encoded) {
     const buf = Buffer.from(body, "utf8");
-    if (buf.length > MAX_BODY_BYTES) throw new PayloadTooLargeError("Request body exceeds 1 MB");
+    if (buf.length > MAX_BODY_BYTES) throw payloadTooLarge("Request body exceeds 1 MB");
     return buf;
   }
   const compact = body.replace(/\s+/g, "");
   // Node's decoder silently skips bad characters; a corrupted body must be refused, not half-read.
   if (compact.length % 4 === 1 || !BASE64.test(compact)) {
-    throw new BadRequestError("Request body is not valid base64");
+    throw badRequest("Request body is not valid base64");
   }
   const buf = Buffer.from(compact, "base64");
-  if (buf.length > MAX_BODY_BYTES) throw new PayloadTooLargeError("Request body exceeds 1 MB");
+  if (buf.length > MAX_BODY_BYTES) throw payloadTooLarge("Request body exceeds 1 MB");
   return buf;
 }
 

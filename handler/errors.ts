@@ -32,15 +32,44 @@ export interface HipChatErrorBody {
   error: { code: number; message: string; type: string };
 }
 
-/** Base class: an error with the HTTP status the client receives. */
-export abstract class ProxyError extends Error {
-  abstract readonly statusCode: number;
-  /** Extra response headers (e.g. rate-limit headers). */
-  readonly headers: Readonly<Record<string, string>> = {};
+export interface ProxyErrorOptions {
+  cause?: unknown;
+  /** Extra response headers (rate-limit headers, `Allow`). */
+  headers?: Readonly<Record<string, string>>;
+  /** Slack's error code behind this answer, for the request log. */
+  slackError?: string;
+  /** Slack rejected the proxy's own token: the secret may have been rotated. */
+  slackAuth?: boolean;
+  /** For 429: how long Slack asked to wait. */
+  retryAfterSeconds?: number;
+}
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
+/**
+ * An error with the HTTP status the client receives, rendered in HipChat's shape.
+ *
+ * One class with named factories below, not a class per status: Pulumi serializes this module into
+ * the Lambda, and its class serialization drops the prototype chain of subclasses that declare no
+ * methods of their own (instances lose `toJSON` and `instanceof`), rewrites `super(…)` into
+ * `Error.call(this, …)` (which sets nothing on `this`) and leaves `new.target` undefined. Hence also
+ * the explicit `message` and `cause` assignments.
+ */
+export class ProxyError extends Error {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly slackError?: string;
+  readonly slackAuth: boolean;
+  readonly retryAfterSeconds?: number;
+
+  constructor(statusCode: number, message: string, options: ProxyErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "ProxyError";
+    this.message = message;
+    if (options.cause !== undefined) this.cause = options.cause;
+    this.statusCode = statusCode;
+    this.headers = options.headers ?? {};
+    this.slackError = options.slackError;
+    this.slackAuth = options.slackAuth ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toJSON(): HipChatErrorBody {
@@ -49,84 +78,43 @@ export abstract class ProxyError extends Error {
 }
 
 /** The request cannot be understood: malformed body, wrong field type or length. */
-export class BadRequestError extends ProxyError {
-  readonly statusCode = 400;
-}
-
+export const badRequest = (message: string, o?: ProxyErrorOptions) => new ProxyError(400, message, o);
 /** No token, or a token the proxy does not know. */
-export class UnauthorizedError extends ProxyError {
-  readonly statusCode = 401;
-}
-
+export const unauthorized = (message: string) => new ProxyError(401, message);
 /** A known token that may not act on this room or user. */
-export class ForbiddenError extends ProxyError {
-  readonly statusCode = 403;
-}
-
-export class NotFoundError extends ProxyError {
-  readonly statusCode = 404;
-}
-
-export class MethodNotAllowedError extends ProxyError {
-  readonly statusCode = 405;
-  override readonly headers: Readonly<Record<string, string>>;
-  constructor(message: string, allowed: readonly string[]) {
-    super(message);
-    this.headers = { Allow: allowed.join(", ") };
-  }
-}
-
-export class PayloadTooLargeError extends ProxyError {
-  readonly statusCode = 413;
-}
+export const forbidden = (message: string, o?: ProxyErrorOptions) => new ProxyError(403, message, o);
+export const notFound = (message: string, o?: ProxyErrorOptions) => new ProxyError(404, message, o);
+export const methodNotAllowed = (message: string, allowed: readonly string[]) =>
+  new ProxyError(405, message, { headers: { Allow: allowed.join(", ") } });
+export const payloadTooLarge = (message: string) => new ProxyError(413, message);
+export const unsupportedMediaType = (message: string) => new ProxyError(415, message);
+/** Slack refused or failed the call in a way the client cannot fix; retrying later may work. */
+export const upstream = (message: string, o?: ProxyErrorOptions) => new ProxyError(502, message, o);
+/** The proxy cannot serve right now (secret unavailable, misconfiguration). Retry later. */
+export const unavailable = (message: string, o?: ProxyErrorOptions) => new ProxyError(503, message, o);
+/** Slack did not answer in time. Delivery is unknown. */
+export const upstreamTimeout = (message: string, o?: ProxyErrorOptions) => new ProxyError(504, message, o);
 
 /**
  * Slack is rate limiting and the invocation has no time left to wait. The headers follow HipChat's
  * rate-limit contract (Reset in Unix seconds) so clients such as hipchatter wait and resend.
  */
-export class RateLimitedError extends ProxyError {
-  readonly statusCode = 429;
-  override readonly headers: Readonly<Record<string, string>>;
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-    nowMs: number = Date.now(),
-  ) {
-    super(message);
-    const retry = Math.max(1, Math.ceil(retryAfterSeconds));
-    const reset = Math.ceil(nowMs / 1000) + retry;
-    this.headers = {
+export function rateLimited(message: string, retryAfterSeconds: number, nowMs: number = Date.now(), slackError?: string): ProxyError {
+  const retry = Math.max(1, Math.ceil(retryAfterSeconds));
+  const reset = Math.ceil(nowMs / 1000) + retry;
+  return new ProxyError(429, message, {
+    retryAfterSeconds: retry,
+    slackError,
+    headers: {
       "Retry-After": String(retry),
       "X-Ratelimit-Limit": "1",
       "X-Ratelimit-Remaining": "0",
       "X-Ratelimit-Reset": String(reset),
-    };
-  }
-}
-
-/** Slack refused or failed the call in a way the client cannot fix; retrying later may work. */
-export class UpstreamError extends ProxyError {
-  readonly statusCode = 502;
-}
-
-/** The proxy cannot serve right now (secret unavailable, misconfiguration). Retry later. */
-export class UnavailableError extends ProxyError {
-  readonly statusCode = 503;
-}
-
-/** Slack did not answer in time. Delivery is unknown. */
-export class UpstreamTimeoutError extends ProxyError {
-  readonly statusCode = 504;
+    },
+  });
 }
 
 /** Anything not already a ProxyError becomes an opaque 500 (its details go to the log only). */
-export class InternalError extends ProxyError {
-  readonly statusCode = 500;
-  constructor(options?: ErrorOptions) {
-    super("Internal error in the HipChat proxy", options);
-  }
-}
-
 export function toProxyError(err: unknown): ProxyError {
-  return err instanceof ProxyError ? err : new InternalError({ cause: err });
+  return err instanceof ProxyError ? err : new ProxyError(500, "Internal error in the HipChat proxy", { cause: err });
 }

@@ -4,7 +4,7 @@
  * without a token: the console, printing the exact `chat.postMessage` arguments.
  */
 import type { WebClient } from "@slack/web-api";
-import { UnavailableError } from "./errors";
+import { unavailable } from "./errors";
 import { createSlackClient, postMessage, type PostOptions, type PostResult, type SlackMessage } from "./slack";
 
 export interface SlackGateway {
@@ -20,7 +20,7 @@ export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
   let cached: { token: string; client: WebClient; canCustomize: boolean } | undefined;
   return {
     post(token, message, postOptions) {
-      if (!token) return Promise.reject(new UnavailableError("No Slack token is configured"));
+      if (!token) return Promise.reject(unavailable("No Slack token is configured"));
       if (cached?.token !== token) {
         const client = createSlackClient({ token, slackApiUrl: options.slackApiUrl, timeoutMs: options.timeoutMs });
         cached = { token, client, canCustomize: true };

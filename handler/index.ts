@@ -6,7 +6,7 @@
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { toAlbResult } from "./alb";
-import { UnavailableError } from "./errors";
+import { unavailable } from "./errors";
 import { webApiGateway } from "./gateway";
 import { createLogger } from "./log";
 import { createProxy, errorResponse, type AlbHandler } from "./proxy";
@@ -51,7 +51,7 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     if (!(err instanceof SettingsError)) throw err;
     // Every request then gets a HipChat-shaped 503 naming the problem, instead of the ALB's bare 502.
     log.error("invalid configuration", { problem: err.message });
-    const error = new UnavailableError(`HipChat proxy misconfigured: ${err.message}`);
+    const error = unavailable(`HipChat proxy misconfigured: ${err.message}`);
     return async (event: ALBEvent): Promise<ALBResult> =>
       toAlbResult(errorResponse(error), event?.multiValueHeaders !== undefined);
   }

@@ -7,11 +7,11 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";
 import { toSlackPayload } from "./convert";
 import {
-  BadRequestError,
-  NotFoundError,
+  badRequest,
+  notFound,
+  ProxyError,
   reasonPhrase,
   toProxyError,
-  type ProxyError,
 } from "./errors";
 import type { SlackGateway } from "./gateway";
 import { authorizeRoom, authorizeUnscoped, canSeeRoom, extractToken, TokenAuthority, type Grant } from "./hipchat/auth";
@@ -20,7 +20,7 @@ import { createFieldParsers, type ParsedMessage } from "./hipchat/fields";
 import { describeError, type Logger, type RequestLog } from "./log";
 import { createRouter, type RouteName } from "./routes";
 import type { SecretCache } from "./secrets";
-import { SlackAuthError, type PostResult, type SlackMessage } from "./slack";
+import type { PostResult, SlackMessage } from "./slack";
 import { userKey, type ProxySecrets, type ProxySettings, type Room } from "./settings";
 
 /** The part of the Lambda context the proxy uses (absent when run locally). */
@@ -76,7 +76,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
   /** Resolves a room from a path or form value; 400 for names HipChat would never have allowed. */
   const findRoom = (requested: string): { room?: Room; channel?: string } => {
     if (requested.length === 0 || requested.length > 100 || /\p{Cc}/u.test(requested)) {
-      throw new BadRequestError("Room id or name must be 1–100 characters without control characters");
+      throw badRequest("Room id or name must be 1–100 characters without control characters");
     }
     const room = settings.rooms.find(requested);
     return { room, channel: room?.channel ?? settings.defaultChannel };
@@ -89,7 +89,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     try {
       return await deps.slack.post(call.secrets.slackToken, message, options);
     } catch (err) {
-      if (!(err instanceof SlackAuthError)) throw err;
+      if (!(err instanceof ProxyError && err.slackAuth)) throw err;
       // The Slack token may have been rotated: refetch once, and retry only with a different token.
       deps.secrets.invalidate();
       const fresh = await deps.secrets.get();
@@ -105,7 +105,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     authorizeRoom(call.grant, room ?? { requested });
     if (isAuthTest(call.req)) return undefined;
     const msg = parseFields(call.fields);
-    if (!channel) throw new NotFoundError("Room not found");
+    if (!channel) throw notFound("Room not found");
     return send(call, channel, msg);
   };
 
@@ -121,7 +121,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       if (isAuthTest(call.req)) return accepted();
       const slackUser = settings.users.get(userKey(call.params.user));
       const msg = parse.userMessage(call.fields);
-      if (!slackUser) throw new NotFoundError("User not found");
+      if (!slackUser) throw notFound("User not found");
       await send(call, slackUser, msg);
       return noContent();
     },
@@ -135,7 +135,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       if (isAuthTest(call.req)) return accepted();
       const msg = parse.v1Message(call.fields);
       const { channel } = findRoom(msg.roomId);
-      if (!channel) throw new NotFoundError("Room not found");
+      if (!channel) throw notFound("Room not found");
       await send(call, channel, msg);
       return json(200, { status: "sent" });
     },
@@ -208,7 +208,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     } catch (err) {
       const error = toProxyError(err);
       response = errorResponse(error);
-      entry.slackError = (error as { slackError?: string }).slackError;
+      entry.slackError = error.slackError;
       if (error.statusCode === 404 && entry.route === "unknown") {
         entry.unsupported = true;
         entry.path = String(event?.path ?? "").slice(0, 300);

@@ -4,7 +4,7 @@
  * names (hipchat-rb escapes them, hipchatter does not).
  */
 import FindMyWay = require("find-my-way");
-import { MethodNotAllowedError, NotFoundError } from "./errors";
+import { methodNotAllowed, notFound } from "./errors";
 
 export type RouteName =
   | "health"
@@ -61,9 +61,9 @@ export function createRouter(): Router {
       }
       const allowed = ALL_METHODS.filter((m) => m !== method && lookup(m, path));
       if (allowed.length > 0) {
-        throw new MethodNotAllowedError(`Method ${method} is not allowed here`, allowed);
+        throw methodNotAllowed(`Method ${method} is not allowed here`, allowed);
       }
-      throw new NotFoundError("This HipChat API call is not supported by the proxy");
+      throw notFound("This HipChat API call is not supported by the proxy");
     },
   };
 }

@@ -3,7 +3,7 @@
  * until a TTL passes or Slack says the token is no longer valid, so that rotation needs no redeploy.
  * A failed fetch is never cached: the next invocation tries again.
  */
-import { UnavailableError } from "./errors";
+import { unavailable } from "./errors";
 import { parseSecrets, SettingsError, type ProxySecrets } from "./settings";
 
 export type SecretFetcher = () => Promise<string>;
@@ -37,8 +37,8 @@ export function createSecretCache(fetcher: SecretFetcher, ttlMs: number, now: ()
           current = { secrets: current.secrets, at: now() - ttlMs + STALE_RETRY_MS };
           return current.secrets;
         }
-        if (err instanceof SettingsError) throw new UnavailableError(`The proxy's secret is invalid: ${err.message}`);
-        throw new UnavailableError("The proxy's secret is unavailable; try again shortly", { cause: err });
+        if (err instanceof SettingsError) throw unavailable(`The proxy's secret is invalid: ${err.message}`);
+        throw unavailable("The proxy's secret is unavailable; try again shortly", { cause: err });
       })
       .finally(() => {
         inflight = undefined;
@@ -76,7 +76,16 @@ export function awsSecretFetcher(options: AwsSecretOptions): SecretFetcher {
       endpoint: options.endpoint,
       region: options.region,
       maxAttempts: 2,
-      requestHandler: { requestTimeout: options.timeoutMs ?? 3000, connectionTimeout: options.timeoutMs ?? 3000 },
+      requestHandler: {
+        requestTimeout: options.timeoutMs ?? 3000,
+        connectionTimeout: options.timeoutMs ?? 3000,
+        // Since @smithy/node-http-handler 4.x a breached requestTimeout only logs a warning unless
+        // this is set: a Secrets Manager that never answered hung the invocation until the Lambda
+        // timeout (the client then got the ALB's bare 502, not a HipChat 503). Older SDKs ignore it
+        // and treat requestTimeout as a socket idle timeout, which throws; socketTimeout covers both.
+        throwOnRequestTimeout: true,
+        socketTimeout: options.timeoutMs ?? 3000,
+      },
     });
     const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: options.secretId }));
     if (typeof out.SecretString !== "string") throw new SettingsError("secret: has no SecretString");

@@ -24,6 +24,8 @@ import {
 export class SettingsError extends Error {
   constructor(message: string) {
     super(message);
+    // Set explicitly: in the serialized Lambda, `super` does not set the message (see ProxyError).
+    this.message = message;
     this.name = "SettingsError";
   }
 }

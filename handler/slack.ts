@@ -12,15 +12,7 @@
 import { ErrorCode, LogLevel, WebClient, type Logger } from "@slack/web-api";
 import { withFromPrefix } from "./convert";
 import type { SlackPayload } from "./convert/types";
-import {
-  BadRequestError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UpstreamError,
-  UpstreamTimeoutError,
-  type ProxyError,
-} from "./errors";
+import { badRequest, forbidden, notFound, rateLimited, upstream, upstreamTimeout, type ProxyError } from "./errors";
 
 export interface SlackMessage extends SlackPayload {
   channel: string;
@@ -32,15 +24,8 @@ export interface PostResult {
   ts: string;
 }
 
-/** Slack answered that the proxy's own token is not valid (rotated or revoked). */
-export class SlackAuthError extends UpstreamError {
-  constructor(readonly slackError: string) {
-    super(`Slack rejected the proxy's credentials (${slackError})`);
-  }
-}
-
-/** A Slack failure mapped for the client, keeping Slack's error code for the log. */
-export type SlackFailure = ProxyError & { slackError?: string };
+/** A Slack failure mapped for the client; `slackError` keeps Slack's code for the log. */
+export type SlackFailure = ProxyError;
 
 export interface SlackClientOptions {
   token: string;
@@ -90,8 +75,8 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       return { channel: String(result.channel ?? message.channel), ts: String(result.ts ?? "") };
     } catch (err) {
       const mapped = mapSlackError(err, now());
-      if (mapped instanceof RateLimitedError) {
-        const waitMs = mapped.retryAfterSeconds * 1000;
+      if (mapped.statusCode === 429) {
+        const waitMs = (mapped.retryAfterSeconds ?? 1) * 1000;
         if (now() + waitMs + options.attemptBudgetMs <= options.deadline) {
           await sleep(waitMs);
           continue;
@@ -111,18 +96,18 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
 }
 
 /** Platform errors the client can act on, with the HipChat status that tells it what to do. */
-const PLATFORM_ERRORS: Readonly<Record<string, (code: string) => SlackFailure>> = {
-  channel_not_found: (c) => tag(new NotFoundError("Room not found: its Slack channel does not exist"), c),
-  not_in_channel: (c) => tag(new ForbiddenError("The Slack app is not a member of this room's channel"), c),
-  is_archived: (c) => tag(new ForbiddenError("This room's Slack channel is archived"), c),
-  restricted_action: (c) => tag(new ForbiddenError("Posting to this room's Slack channel is restricted"), c),
-  cannot_dm_bot: (c) => tag(new ForbiddenError("This user cannot receive direct messages"), c),
-  user_not_found: (c) => tag(new NotFoundError("User not found in Slack"), c),
-  msg_too_long: (c) => tag(new BadRequestError("Message too long for Slack"), c),
-  no_text: (c) => tag(new BadRequestError("Message is empty after conversion"), c),
-  too_many_attachments: (c) => tag(new BadRequestError("Message has too many attachments"), c),
-  invalid_blocks: (c) => tag(new BadRequestError("Message could not be rendered by Slack"), c),
-  invalid_attachments: (c) => tag(new BadRequestError("Message could not be rendered by Slack"), c),
+const PLATFORM_ERRORS: Readonly<Record<string, (slackError: string) => SlackFailure>> = {
+  channel_not_found: (c) => notFound("Room not found: its Slack channel does not exist", { slackError: c }),
+  not_in_channel: (c) => forbidden("The Slack app is not a member of this room's channel", { slackError: c }),
+  is_archived: (c) => forbidden("This room's Slack channel is archived", { slackError: c }),
+  restricted_action: (c) => forbidden("Posting to this room's Slack channel is restricted", { slackError: c }),
+  cannot_dm_bot: (c) => forbidden("This user cannot receive direct messages", { slackError: c }),
+  user_not_found: (c) => notFound("User not found in Slack", { slackError: c }),
+  msg_too_long: (c) => badRequest("Message too long for Slack", { slackError: c }),
+  no_text: (c) => badRequest("Message is empty after conversion", { slackError: c }),
+  too_many_attachments: (c) => badRequest("Message has too many attachments", { slackError: c }),
+  invalid_blocks: (c) => badRequest("Message could not be rendered by Slack", { slackError: c }),
+  invalid_attachments: (c) => badRequest("Message could not be rendered by Slack", { slackError: c }),
 };
 
 // A plain array: module-level Maps and Sets do not survive Pulumi's closure serialization.
@@ -133,42 +118,40 @@ export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFa
   const e = (err ?? {}) as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; original?: Error; message?: string };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
-      return tag(rateLimited(e.retryAfter ?? 1, nowMs), "ratelimited");
+      return slackRateLimited(e.retryAfter ?? 1, nowMs, "ratelimited");
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? "unknown_error";
-      if (AUTH_ERRORS.includes(code)) return tag(new SlackAuthError(code), code);
-      if (code === "ratelimited" || code === "rate_limited") return tag(rateLimited(1, nowMs), code);
-      const make = PLATFORM_ERRORS[code];
-      return make ? make(code) : tag(new UpstreamError(`Slack refused the message (${code})`), code);
+      if (AUTH_ERRORS.includes(code)) {
+        return upstream(`Slack rejected the proxy's credentials (${code})`, { slackError: code, slackAuth: true });
+      }
+      if (code === "ratelimited" || code === "rate_limited") return slackRateLimited(1, nowMs, code);
+      const make = Object.hasOwn(PLATFORM_ERRORS, code) ? PLATFORM_ERRORS[code] : undefined;
+      return make ? make(code) : upstream(`Slack refused the message (${code})`, { slackError: code });
     }
     case ErrorCode.HTTPError: {
       const status = e.statusCode ?? 0;
-      if (status === 429) return tag(rateLimited(1, nowMs), "http_429");
-      return tag(new UpstreamError(`Slack answered HTTP ${status}; the message was not confirmed, retry`), `http_${status}`);
+      if (status === 429) return slackRateLimited(1, nowMs, "http_429");
+      return upstream(`Slack answered HTTP ${status}; the message was not confirmed, retry`, { slackError: `http_${status}` });
     }
     case ErrorCode.RequestError: {
       // In another realm (jest) the SDK re-wraps the DOMException, keeping its name only in the message.
       const name = `${e.original?.name ?? ""} ${e.original?.message ?? ""}`;
       if (/\b(TimeoutError|AbortError)\b/.test(name)) {
-        return tag(new UpstreamTimeoutError("Slack did not answer in time; delivery is unknown"), "timeout");
+        return upstreamTimeout("Slack did not answer in time; delivery is unknown", { slackError: "timeout" });
       }
-      return tag(new UpstreamError("Could not reach Slack; retry"), "request_error");
+      return upstream("Could not reach Slack; retry", { slackError: "request_error" });
     }
     default:
       // 429 without Retry-After: the SDK aborts with a plain Error (see WebClient.makeRequest).
       if (typeof e.message === "string" && e.message.startsWith("Retry header did not contain a valid timeout")) {
-        return tag(rateLimited(1, nowMs), "http_429");
+        return slackRateLimited(1, nowMs, "http_429");
       }
-      return tag(new UpstreamError("Unexpected failure talking to Slack"), "unknown");
+      return upstream("Unexpected failure talking to Slack", { slackError: "unknown" });
   }
 }
 
-function rateLimited(retryAfterSeconds: number, nowMs: number): RateLimitedError {
-  return new RateLimitedError("Slack rate limit reached for this room; retry after the reset time", retryAfterSeconds, nowMs);
-}
-
-function tag<E extends ProxyError>(error: E, slackError: string): E & { slackError: string } {
-  return Object.assign(error, { slackError });
+function slackRateLimited(retryAfterSeconds: number, nowMs: number, slackError: string): ProxyError {
+  return rateLimited("Slack rate limit reached for this room; retry after the reset time", retryAfterSeconds, nowMs, slackError);
 }
 
 /** The SDK logs request failures with their messages; keep only errors, never arguments. */

@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { MAX_BODY_BYTES, toAlbResult } from "../handler/alb";
-import { PayloadTooLargeError } from "../handler/errors";
+import { payloadTooLarge } from "../handler/errors";
 import { consoleGateway, webApiGateway, type SlackGateway } from "../handler/gateway";
 import { createLogger, type Logger } from "../handler/log";
 import { createProxy, errorResponse } from "../handler/proxy";
@@ -49,7 +49,7 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
     });
     req.on("end", () => {
       const answer = tooLarge
-        ? Promise.resolve(toAlbResult(errorResponse(new PayloadTooLargeError("Request body exceeds 1 MB")), false))
+        ? Promise.resolve(toAlbResult(errorResponse(payloadTooLarge("Request body exceeds 1 MB")), false))
         : handler(
             toAlbEvent(
               {

@@ -27,7 +27,7 @@ function isObject<T>(v: T | null | undefined): v is T & object {
  */
 const CARD_TEXT_OPTS = { translateMentions: false } as const;
 
-function describe(description: HipChatCard["description"]): string {
+function descriptionText(description: HipChatCard["description"]): string {
   if (typeof description === "string") {
     return textToMrkdwn(description, CARD_TEXT_OPTS);
   }
@@ -92,7 +92,7 @@ export function cardAttachment(card: HipChatCard, fallback: string, color?: stri
       attachment.title_link = link;
     }
   }
-  const text = truncate(describe(card.description), ATTACHMENT_TEXT_MAX);
+  const text = truncate(descriptionText(card.description), ATTACHMENT_TEXT_MAX);
   if (text !== "") {
     attachment.text = text;
   }

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { first, type ProxyRequest } from "../alb";
-import { ForbiddenError, UnauthorizedError } from "../errors";
+import { forbidden, unauthorized } from "../errors";
 import { roomKey, type AllowedToken, type Room } from "../settings";
 import type { BodyFields } from "./body";
 
@@ -37,14 +37,14 @@ export class TokenAuthority {
   /** Returns the token's grant, or throws 401. Every grant is compared, whatever matches. */
   authenticate(token: string | undefined): Grant {
     if (token === undefined) {
-      throw new UnauthorizedError("Authenticated requests only. Send an auth_token or a Bearer token.");
+      throw unauthorized("Authenticated requests only. Send an auth_token or a Bearer token.");
     }
     const d = digest(token);
     let match: Grant | undefined;
     for (const grant of this.grants) {
       if (timingSafeEqual(grant.digest, d) && match === undefined) match = grant;
     }
-    if (!match) throw new UnauthorizedError("Invalid auth token");
+    if (!match) throw unauthorized("Invalid auth token");
     return match;
   }
 }
@@ -54,13 +54,13 @@ export function authorizeRoom(grant: Grant, room: Room | { requested: string }):
   if (!grant.rooms) return;
   const keys = "requested" in room ? [roomKey(room.requested)] : [String(room.id), roomKey(room.name)];
   if (!keys.some((k) => grant.rooms!.has(k))) {
-    throw new ForbiddenError("This token may not post to this room");
+    throw forbidden("This token may not post to this room");
   }
 }
 
 /** Room-scoped tokens are for room calls only (HipChat's notification tokens could not message users). */
 export function authorizeUnscoped(grant: Grant, what: string): void {
-  if (grant.rooms) throw new ForbiddenError(`This token is limited to rooms and may not ${what}`);
+  if (grant.rooms) throw forbidden(`This token is limited to rooms and may not ${what}`);
 }
 
 /** Whether a grant may see a room in listings. */

@@ -4,11 +4,7 @@
  * ignored by the field schemas.
  */
 import { first, type ProxyRequest } from "../alb";
-import { BadRequestError, ProxyError } from "../errors";
-
-export class UnsupportedMediaTypeError extends ProxyError {
-  readonly statusCode = 415;
-}
+import { badRequest, unsupportedMediaType } from "../errors";
 
 export type BodyFields = Readonly<Record<string, unknown>>;
 
@@ -20,7 +16,7 @@ export function parseBody(req: ProxyRequest): BodyFields {
     // Built per call: a module-level TextDecoder is a native object Pulumi cannot serialize.
     text = new TextDecoder("utf-8", { fatal: true }).decode(req.body);
   } catch {
-    throw new BadRequestError("Request body is not valid UTF-8");
+    throw badRequest("Request body is not valid UTF-8");
   }
   const type = (first(req.headers, "content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/json" || type.endsWith("+json") || type === "text/json") return parseJson(text);
@@ -29,7 +25,7 @@ export function parseBody(req: ProxyRequest): BodyFields {
     // Clients that set no (or a wrong) type: decide by the content, as HipChat's own servers did.
     return text.trimStart().startsWith("{") ? parseJson(text) : parseForm(text);
   }
-  throw new UnsupportedMediaTypeError(`Unsupported content type "${type}": send JSON or a form`);
+  throw unsupportedMediaType(`Unsupported content type "${type}": send JSON or a form`);
 }
 
 function parseJson(text: string): BodyFields {
@@ -37,12 +33,34 @@ function parseJson(text: string): BodyFields {
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new BadRequestError("Request body is not valid JSON");
+    throw badRequest("Request body is not valid JSON");
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new BadRequestError("Request body must be a JSON object");
+    throw badRequest("Request body must be a JSON object");
   }
+  if (nestedDeeperThan(doc, MAX_JSON_DEPTH)) throw badRequest("Request body is nested too deeply");
   return doc as BodyFields;
+}
+
+/**
+ * The deepest a HipChat body nests is 5 (card → attributes → [i] → value → icon); this leaves headroom.
+ * Deeper documents are refused before validation: superstruct renders a failing value with
+ * `${value}`, which recurses through nested arrays, so `{"message":[[[…]]]}` a few thousand levels
+ * deep overflowed the stack and was answered 500 instead of 400 (found by tests/fuzz).
+ */
+const MAX_JSON_DEPTH = 32;
+
+/** Iterative, so the check itself cannot overflow; linear in the (≤ 1 MB) document. */
+function nestedDeeperThan(doc: object, limit: number): boolean {
+  const stack: [object, number][] = [[doc, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, depth] = item;
+    if (depth > limit) return true;
+    for (const child of Object.values(value)) {
+      if (typeof child === "object" && child !== null) stack.push([child as object, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** Form fields: the first value of a repeated field wins, like HipChat's PHP front end. */

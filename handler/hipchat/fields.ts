@@ -21,7 +21,7 @@ import {
   type Infer,
   type Struct,
 } from "superstruct";
-import { BadRequestError } from "../errors";
+import { badRequest } from "../errors";
 import type { HipChatCard, HipChatMessage } from "../convert/types";
 import type { BodyFields } from "./body";
 
@@ -187,10 +187,10 @@ export function createFieldParsers(): FieldParsers {
     shareLink(fields) {
       const f = check(fields, S.SHARE_LINK);
       if (!/^https?:\/\/[^\s]+$/i.test(f.link.trim())) {
-        throw new BadRequestError("Field link must be an absolute URL");
+        throw badRequest("Field link must be an absolute URL");
       }
       const text = f.message?.trim() ? `${f.message.trim()}\n${f.link.trim()}` : f.link.trim();
-      if (text.length > MAX_MESSAGE_LENGTH) throw new BadRequestError("Field message is too long");
+      if (text.length > MAX_MESSAGE_LENGTH) throw badRequest("Field message is too long");
       return { message: text, format: "text", from: nonEmpty(f.from), notify: false };
     },
   };
@@ -207,11 +207,11 @@ function check<S extends Struct<any, any>>(fields: BodyFields, schema: S): Infer
   if (!err) return value as Infer<S>;
   const failure = err.failures()[0] ?? err;
   const field = failure.path.join(".") || "body";
-  if (failure.value === undefined) throw new BadRequestError(`Field ${field} is required`);
-  throw new BadRequestError(`Field ${field} is invalid: ${describe(failure.type, failure.refinement)}`);
+  if (failure.value === undefined) throw badRequest(`Field ${field} is required`);
+  throw badRequest(`Field ${field} is invalid: ${describeFailure(failure.type, failure.refinement)}`);
 }
 
-function describe(type: string, refinement: string | undefined): string {
+function describeFailure(type: string, refinement: string | undefined): string {
   if (refinement === "size") return "wrong length";
   if (type === "enums") return "not one of the allowed values";
   return `expected ${type}`;

@@ -11,7 +11,8 @@ export interface SecretsCall {
   secretId: string | undefined;
 }
 
-export type SecretsFault = { kind: "status"; status: number; type: string } | { kind: "reset" };
+/** `hang`: never answer (the SDK's request timeout must fire). */
+export type SecretsFault = { kind: "status"; status: number; type: string } | { kind: "reset" } | { kind: "hang" };
 
 export interface SecretsStandIn {
   endpoint: string;
@@ -19,8 +20,8 @@ export interface SecretsStandIn {
   /** Replace (rotate) a secret's value; creates it if absent. */
   setSecret(arn: string, value: string): void;
   failNext(...faults: SecretsFault[]): void;
-  /** While down, every call answers 503 ServiceUnavailable. */
-  setDown(down: boolean): void;
+  /** While down, every call answers 503 ServiceUnavailable, or `fault` when one is given. */
+  setDown(down: boolean, fault?: SecretsFault): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +31,7 @@ export async function startSecretsStandIn(secrets: Record<string, string>): Prom
   const faults: SecretsFault[] = [];
   const sockets = new Set<import("node:net").Socket>();
   let down = false;
+  let downFault: SecretsFault = { kind: "status", status: 503, type: "ServiceUnavailable" };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -51,8 +53,9 @@ export async function startSecretsStandIn(secrets: Record<string, string>): Prom
         });
         res.end(JSON.stringify(body));
       };
-      const fault = faults.shift() ?? (down ? ({ kind: "status", status: 503, type: "ServiceUnavailable" } as const) : undefined);
+      const fault = faults.shift() ?? (down ? downFault : undefined);
       if (fault?.kind === "reset") return req.socket.destroy();
+      if (fault?.kind === "hang") return;
       if (fault) return reply(fault.status, { __type: fault.type, message: "injected fault" }, fault.type);
       if (target !== "secretsmanager.GetSecretValue") {
         return reply(400, { __type: "InvalidAction", message: `unsupported ${target}` }, "InvalidAction");
@@ -86,8 +89,9 @@ export async function startSecretsStandIn(secrets: Record<string, string>): Prom
       store.set(arn, { value, version: (prev?.version ?? 0) + 1 });
     },
     failNext: (...f) => faults.push(...f),
-    setDown: (d) => {
+    setDown: (d, fault) => {
       down = d;
+      downFault = fault ?? { kind: "status", status: 503, type: "ServiceUnavailable" };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -14,12 +14,19 @@ export interface SlackCall {
   body: Record<string, unknown>;
 }
 
-/** What to do with one request instead of answering it normally. */
+/**
+ * What to do with one request instead of answering it normally.
+ *
+ * `afterDelivery` (status, hang, reset): Slack posts the message first (it lands in `delivered`) and
+ * only then fails the answer, which is the case where a client cannot know it arrived: a 5xx from a
+ * front end after the post, a lost response, a timeout. Without it the fault happens before posting.
+ * A call that Slack would not have posted anyway (bad token, rate limit, …) gets its normal answer.
+ */
 export type SlackFault =
-  | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
+  | { kind: "status"; status: number; headers?: Record<string, string>; body?: string; afterDelivery?: boolean }
   | { kind: "error"; error: string }
-  | { kind: "hang" }
-  | { kind: "reset" };
+  | { kind: "hang"; afterDelivery?: boolean }
+  | { kind: "reset"; afterDelivery?: boolean };
 
 export interface SlackStandInOptions {
   /** Tokens that authenticate. Default: ["xoxb-test"]. */
@@ -35,6 +42,12 @@ export interface SlackStandInOptions {
    * token bucket: `burst` messages, refilled at `perSecond`. Over it: 429 with Retry-After.
    */
   rateLimit?: { perSecond: number; burst: number };
+  /**
+   * Chooses a fault for a call when the `failNext` queue is empty, from the call itself (for example
+   * from a message id in its text), so concurrent requests each get their own fault whatever order
+   * they arrive in. Return undefined to answer normally.
+   */
+  faultFor?: (call: SlackCall) => SlackFault | undefined;
 }
 
 export interface SlackStandIn {
@@ -92,8 +105,8 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
       calls.push(call);
 
       const respond = () => {
-        const fault = faults.shift();
-        if (fault) return applyFault(fault, res, req);
+        const fault = faults.shift() ?? options.faultFor?.(call);
+        if (fault && !("afterDelivery" in fault && fault.afterDelivery)) return applyFault(fault, res, req);
         const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
           res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
           res.end(JSON.stringify(payload));
@@ -114,6 +127,8 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
         ts += 1;
         const stamp = `${Math.floor(ts / 1000)}.${String(ts % 1000).padStart(6, "0")}`;
         delivered.push(call);
+        // Posted, but the answer is lost or fails: the client cannot tell that it arrived.
+        if (fault) return applyFault(fault, res, req);
         return json(200, { ok: true, channel: channelId(channel), ts: stamp, message: { text: body.text, ts: stamp } });
       };
       if (options.latencyMs) setTimeout(respond, options.latencyMs);

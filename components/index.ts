@@ -1,0 +1,3 @@
+export * from "./privateLambdaService";
+export * from "./validation";
+export * from "./packaging";

@@ -1,0 +1,71 @@
+/**
+ * The HipChat proxy program: reads this stack's configuration, builds one PrivateLambdaService
+ * (internal ALB → Lambda, private DNS, secret, least-privilege role) and exports its outputs.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { PrivateLambdaService } from "./components";
+import { loadStackConfig } from "./config";
+import { callbackFactory } from "./handler";
+
+const config = loadStackConfig(new pulumi.Config());
+
+// Validation records for the certificate live in a public zone that may belong to a DNS account.
+// This provider reaches it by chaining from the stack's own assumed role(s) to dnsRoleArn, so the
+// DNS account's role trusts this account's deploy role; everything else uses the default provider.
+const dnsProvider =
+  config.dnsRoleArn === undefined
+    ? undefined
+    : new aws.Provider("dns-account", {
+        region: aws.config.region,
+        profile: aws.config.profile,
+        assumeRoles: [
+          ...(aws.config.assumeRoles ?? []),
+          { roleArn: config.dnsRoleArn, sessionName: `hipchat-proxy-${pulumi.getStack()}-dns` },
+        ],
+        allowedAccountIds: [config.dnsRoleArn.split(":")[4]],
+      });
+
+const service = new PrivateLambdaService("hipchat-proxy", {
+  callbackFactory,
+  // Stored as one Secrets Manager secret {"slackToken": "…", "hipchatTokens": "<JSON list>"}.
+  secrets: {
+    slackToken: config.slackToken,
+    hipchatTokens: config.hipchatTokens.apply((tokens) => JSON.stringify(tokens)),
+  },
+  environment: {
+    ROOM_CHANNELS: JSON.stringify(config.rooms),
+    DEFAULT_CHANNEL: config.defaultChannel,
+    USER_MAP: JSON.stringify(config.users),
+    TRANSLATE_MENTIONS: String(config.translateMentions),
+    SECRET_TTL_SECONDS: String(config.secretTtlSeconds),
+  },
+  memorySize: config.memorySize,
+  logRetentionInDays: config.logRetentionInDays,
+  vpcId: config.vpcId,
+  subnetIds: config.subnetIds,
+  allowedSecurityGroupIds: config.allowedSecurityGroupIds,
+  allowedCidrBlocks: config.allowedCidrBlocks,
+  // Repeated query keys (and headers) reach the handler as lists instead of keeping only the last.
+  multiValueHeaders: true,
+  healthCheckPath: "/healthz",
+  hostname: config.hostname,
+  privateZoneId: config.privateZoneId,
+  privateZoneName: config.privateZoneName,
+  extraZoneNames: config.legacyHostnames,
+  certificateArn: config.certificateArn,
+  certificateZoneId: config.publicZoneId,
+  certificateZoneName: config.publicZoneName,
+  dnsProvider,
+  redirectHttpToHttps: config.redirectHttpToHttps,
+});
+
+export const url = service.url;
+export const hostname = service.hostname;
+export const albDnsName = service.albDnsName;
+export const securityGroupId = service.securityGroupId;
+export const functionName = service.functionName;
+export const functionArn = service.functionArn;
+export const secretArn = service.secretArn;
+export const zoneId = service.zoneId;

@@ -1,0 +1,279 @@
+/**
+ * The deployable artefact: the dev stack's Lambda code asset exactly as CallbackFunction computed it
+ * (serialized closure + node_modules), written to a temporary folder and run in a separate Node
+ * process against local Slack and Secrets Manager stand-ins.
+ *
+ * This is what proves per-container initialisation survives serialization: module-level state in a
+ * serialized callback is rebuilt on every invocation (pulumi-notes §8), so one secret fetch across
+ * many invocations can only come from the handler's callbackFactory doing it once per container.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ALBEvent, ALBResult } from "aws-lambda";
+
+import { createLambdaHandler } from "../../handler";
+import { albEvent as factoryEvent, type EventSpec } from "../support/albEvents";
+
+import { plain, RecordedResource } from "../support/pulumiMocks";
+import { runStack, StackRun } from "../support/pulumiStack";
+import { startSecretsStandIn, SecretsStandIn } from "../support/secretsStandIn";
+import { startSlackStandIn, SlackStandIn } from "../support/slackStandIn";
+import { albEvent, ContainerRun, emulateRuntimeSdk, folderSize, invokeInContainer, writeArchive } from "./lambdaArtefact";
+
+let run: StackRun;
+let fn: RecordedResource;
+let work: string;
+let packageDir: string;
+let entries: string[];
+let sdkPath: string;
+
+beforeAll(async () => {
+  run = await runStack("dev");
+  fn = run.mocks.find("aws:lambda/function:Function", "hipchat-proxy-fn");
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "hipchat-proxy-artefact-"));
+  packageDir = path.join(work, "package");
+  entries = await writeArchive(fn.inputs.code as pulumi.asset.AssetArchive, packageDir);
+  sdkPath = emulateRuntimeSdk(work);
+});
+
+afterAll(() => {
+  if (work) {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+describe("the package", () => {
+  it("holds the serialized handler and only what runs", () => {
+    const { bytes, files } = folderSize(packageDir);
+    const packages = entries.filter((e) => e.startsWith("node_modules/")).map((e) => e.slice("node_modules/".length));
+    // Printed on purpose: the size of what is uploaded to Lambda.
+    console.log(`Lambda package: ${(bytes / 1024 / 1024).toFixed(2)} MB unpacked, ${files} files, packages: ${packages.join(", ")}`);
+    expect(entries).toContain("__index.js");
+    expect(packages).toContain("@slack/web-api");
+    const forbidden = packages.filter((p) => /^(@types\/|@pulumi\/|@aws-sdk\/|@smithy\/|@aws-crypto\/|@jest\/)|^(typescript|jest|ts-jest|ts-node|undici-types)$/.test(p));
+    expect(forbidden).toEqual([]);
+    // Nested node_modules must not smuggle them in either.
+    const nested = fs
+      .readdirSync(packageDir, { recursive: true })
+      .map(String)
+      .filter((p) => /node_modules[\\/].+[\\/]node_modules[\\/](@types|@pulumi|@aws-sdk|@smithy|typescript|jest)([\\/]|$)/.test(p));
+    expect(nested).toEqual([]);
+    expect(bytes).toBeLessThan(50 * 1024 * 1024); // Lambda's limit for a direct upload, unzipped: 250 MB; we stay far below
+  });
+
+  it("loads in a process that sees only the package and the runtime's SDK", async () => {
+    const probe = path.join(work, "probe.js");
+    const answer = path.join(work, "probe.out");
+    // The answer goes to a file: loading runs callbackFactory, whose logs are on stdout.
+    fs.writeFileSync(
+      probe,
+      `const m = require(${JSON.stringify(path.join(packageDir, "__index.js"))}); require("node:fs").writeFileSync(${JSON.stringify(answer)}, typeof m.handler); process.exit(0);`,
+    );
+    const { execFileSync } = await import("node:child_process");
+    execFileSync(process.execPath, [probe], {
+      cwd: packageDir,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_PATH: sdkPath,
+        ...(plain(fn.inputs.environment.variables) as Record<string, string>),
+        AWS_REGION: run.file.region,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "test-secret-key",
+        // Loading runs callbackFactory, which may start fetching the secret: aim it at a closed port.
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://127.0.0.1:9",
+        HOME: work,
+      },
+      timeout: 20_000,
+      stdio: "pipe",
+    });
+    expect(fs.readFileSync(answer, "utf8")).toBe("function");
+  });
+});
+
+describe("invoked like Lambda, against the Slack and Secrets Manager stand-ins", () => {
+  let slack: SlackStandIn;
+  let secrets: SecretsStandIn;
+  let container: ContainerRun;
+  let targetGroupArn: string;
+  const notifications = 5;
+
+  beforeAll(async () => {
+    const env = plain(fn.inputs.environment.variables) as Record<string, string>;
+    const secretString = plain(run.mocks.find("aws:secretsmanager/secretVersion:SecretVersion", "hipchat-proxy-secret-value").inputs.secretString);
+    slack = await startSlackStandIn({ tokens: [run.secrets.slackToken] });
+    secrets = await startSecretsStandIn({ [env.SECRET_ARN]: secretString });
+    targetGroupArn = run.mocks.find("aws:lambda/permission:Permission", "hipchat-proxy-alb-invoke").inputs.sourceArn;
+
+    const token = run.secrets.hipchatTokens[0].token; // limited to the Deploys room
+    const notify = (i: number) =>
+      albEvent({
+        method: "POST",
+        path: "/v2/room/Deploys/notification",
+        targetGroupArn,
+        headers: { "content-type": ["application/json"], authorization: [`Bearer ${token}`] },
+        body: JSON.stringify({ message: `deploy ${i} finished`, message_format: "text", color: "green" }),
+      });
+    const events = [
+      ...Array.from({ length: notifications }, (_, i) => notify(i)),
+      albEvent({ method: "GET", path: "/healthz", targetGroupArn, headers: { "user-agent": ["ELB-HealthChecker/2.0"] } }),
+      albEvent({
+        method: "POST",
+        path: "/v2/room/Deploys/notification",
+        targetGroupArn,
+        query: { auth_token: ["not-a-configured-token"] },
+        headers: { "content-type": ["application/json"] },
+        body: JSON.stringify({ message: "should not arrive" }),
+      }),
+    ];
+    container = await invokeInContainer(packageDir, events, {
+      ...env,
+      // The deployed function talks to Slack and Secrets Manager; here, to the stand-ins.
+      SLACK_API_URL: slack.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      // What the Lambda runtime sets, and the runtime's SDK (see emulateRuntimeSdk).
+      NODE_PATH: sdkPath,
+      AWS_REGION: run.file.region,
+      AWS_DEFAULT_REGION: run.file.region,
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "test-secret-key",
+      AWS_SESSION_TOKEN: "test-session-token",
+      AWS_LAMBDA_FUNCTION_NAME: "hipchat-proxy-fn",
+      LAMBDA_TASK_ROOT: packageDir,
+      HOME: work,
+    });
+  });
+
+  afterAll(async () => {
+    await slack?.close();
+    await secrets?.close();
+  });
+
+  const result = (i: number): ALBResult => container.results[i];
+
+  it("delivers each room notification to the room's Slack channel and answers 204", () => {
+    for (let i = 0; i < notifications; i++) {
+      expect(result(i).statusCode).toBe(204);
+    }
+    expect(slack.delivered).toHaveLength(notifications);
+    for (const [i, call] of slack.delivered.entries()) {
+      expect(call.method).toBe("chat.postMessage");
+      expect(call.token).toBe(run.secrets.slackToken);
+      expect(String(call.body.channel)).toMatch(/deploys-dev$/);
+      expect(JSON.stringify(call.body)).toContain(`deploy ${i} finished`);
+    }
+  });
+
+  it("initialises once per container: one secret fetch across all invocations", () => {
+    expect(secrets.calls.filter((c) => c.target === "secretsmanager.GetSecretValue")).toHaveLength(1);
+    expect(secrets.calls[0].secretId).toBe(plain(fn.inputs.environment.variables).SECRET_ARN);
+  });
+
+  it("answers the load balancer's /healthz check with 200, without a token", () => {
+    expect(result(notifications).statusCode).toBe(200);
+  });
+
+  it("refuses an unknown HipChat token with 401 and posts nothing for it", () => {
+    expect(result(notifications + 1).statusCode).toBe(401);
+    expect(JSON.stringify(slack.calls)).not.toContain("should not arrive");
+  });
+
+  it("answers in the multi-value form the target group is set to", () => {
+    for (const r of container.results) {
+      expect(r.multiValueHeaders).toBeDefined();
+    }
+  });
+});
+
+/**
+ * A differential test: the same broad set of requests (every route, formats, cards, emoticons,
+ * mentions, and every client-error class) goes through the serialized artefact in its own process
+ * and through the handler's source in this process. Answers and Slack payloads must be identical,
+ * which is what shows that Pulumi's serialization kept every code path intact (classes, tables,
+ * regular expressions, schemas), not only the happy one.
+ */
+describe("the serialized handler behaves exactly like its source", () => {
+  const token = () => run.secrets.hipchatTokens[1].token; // valid for every room
+  const limited = () => run.secrets.hipchatTokens[0].token; // Deploys only
+  const events = (): ALBEvent[] => {
+    const q = `auth_token=${token()}`;
+    const specs: EventSpec[] = [
+      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "<h2>Deploy</h2><p><b>api</b> <i>v2</i> <s>v1</s> <a href='https://ci.example.com/1'>log</a></p><ul><li>one</li><li>two</li></ul><pre>a < b</pre><table><tr><th>k</th><th>v</th></tr><tr><td>x</td><td>1</td></tr></table><img src='https://x.io/i.png' alt='img'><script>alert(1)</script>", color: "red", from: "CI" } },
+      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "(successful) @all build &amp; <!channel> (yey) @here", message_format: "text", color: "purple" } },
+      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "card fallback", card: { style: "application", title: "Build #7", url: "https://ci.example.com/7", description: { value: "All <b>green</b>", format: "html" }, thumbnail: { url: "https://x.io/t.png" }, attributes: [{ label: "Branch", value: { label: "main", url: "https://x.io/main" } }], activity: { html: "<b>CI</b> built" } } } },
+      { url: `/v2/room/Deploys/message?${q}`, json: { message: "hello (coffee)" } },
+      { url: `/v2/room/Deploys/share/link?${q}`, json: { message: "see", link: "https://example.com/a?b=c" } },
+      { url: `/v1/rooms/message?format=json&${q}`, form: { room_id: "Deploys", from: "cron", message: "v1 <b>form</b>", color: "yellow", notify: "1" } },
+      { method: "GET", url: `/v2/room?${q}` },
+      { method: "GET", url: `/v1/rooms/list?${q}` },
+      { url: `/v2/room/Deploys/notification?auth_test=true&${q}`, json: {} },
+      { url: `/v2/room/Deploys/notification`, json: { message: "no token" } },
+      { url: `/v2/room/Deploys/notification?auth_token=wrong-token-000`, json: { message: "bad token" } },
+      { url: `/v2/room/Elsewhere/notification?auth_token=${limited()}`, json: { message: "scoped" } },
+      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "x", color: "blue" } },
+      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "x", card: { style: "link" } } },
+      { url: `/v2/room/Deploys/notification?${q}`, body: "{broken", contentType: "application/json" },
+      { url: `/v2/room/Deploys/notification?${q}`, body: "<x/>", contentType: "application/xml" },
+      { url: `/v2/user/nobody%40example.com/message?${q}`, json: { message: "dm" } },
+      { method: "GET", url: `/v2/room/Deploys/notification?${q}` },
+      { method: "GET", url: `/v2/room/Deploys/history?${q}` },
+      { url: `/v2/room/a%00b/notification?${q}`, json: { message: "x" } },
+    ];
+    const built = specs.map((s) => factoryEvent({ ...s, headerForm: "multi" }));
+    built.push({ ...factoryEvent({ url: `/v2/room/Deploys/notification?${q}`, form: { message: "x" }, headerForm: "multi" }), body: "!!!" });
+    return built;
+  };
+
+  let slackA: SlackStandIn;
+  let slackB: SlackStandIn;
+  let secrets: SecretsStandIn;
+  let serialized: ContainerRun;
+  let source: ALBResult[];
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    const env = plain(fn.inputs.environment.variables) as Record<string, string>;
+    const secretString = plain(run.mocks.find("aws:secretsmanager/secretVersion:SecretVersion", "hipchat-proxy-secret-value").inputs.secretString);
+    slackA = await startSlackStandIn({ tokens: [run.secrets.slackToken] });
+    slackB = await startSlackStandIn({ tokens: [run.secrets.slackToken] });
+    secrets = await startSecretsStandIn({ [env.SECRET_ARN]: secretString });
+    const awsEnv = {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_REGION: run.file.region,
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "test-secret-key",
+    };
+    serialized = await invokeInContainer(packageDir, events(), { ...env, ...awsEnv, SLACK_API_URL: slackA.url, NODE_PATH: sdkPath, HOME: work });
+    Object.assign(process.env, awsEnv);
+    // `random` colors must pick the same hex on both sides.
+    jest.spyOn(Math, "random").mockReturnValue(0.5);
+    const write = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const handler = createLambdaHandler({ ...env, SLACK_API_URL: slackB.url });
+    source = [];
+    for (const event of events()) source.push(await handler(event, { getRemainingTimeInMillis: () => 30_000 }));
+    write.mockRestore();
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+    await slackA?.close();
+    await slackB?.close();
+    await secrets?.close();
+  });
+
+  it("gives the same answers, in HipChat shape, for every request", () => {
+    expect(serialized.results).toHaveLength(source.length);
+    const statuses = source.map((r) => r.statusCode);
+    // The table really covers the classes it claims to.
+    expect(new Set(statuses)).toEqual(new Set([200, 201, 202, 204, 400, 401, 403, 404, 405, 415]));
+    if (process.env.DEBUG_ARTEFACT) require("node:fs").writeFileSync("/tmp/artefact.log", serialized.logs);
+    expect(serialized.results).toEqual(source);
+  });
+
+  it("posts the same Slack payloads", () => {
+    expect(slackA.delivered.length).toBeGreaterThanOrEqual(6);
+    expect(slackA.delivered.map((c) => c.body)).toEqual(slackB.delivered.map((c) => c.body));
+  });
+});

@@ -1,0 +1,473 @@
+/**
+ * PrivateLambdaService on its own, under Pulumi mocks: every branch (new vs existing zone, HTTP vs
+ * HTTPS by ARN vs by DNS validation, VPC vs security-group vs CIDR ingress, the options) and the
+ * refusal paths. One setMocks for the file; each case builds its own instance under its own name.
+ */
+import * as fs from "node:fs";
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ALBResult } from "aws-lambda";
+
+import type * as Components from "../../components";
+import {
+  installPulumiMocks,
+  isSecretValue,
+  plain,
+  plaintextOccurrences,
+  PulumiMockHarness,
+  RecordedResource,
+  settled,
+  unwrap,
+} from "../support/pulumiMocks";
+
+const T = {
+  component: "hipchat-proxy:index:PrivateLambdaService",
+  alb: "aws:lb/loadBalancer:LoadBalancer",
+  tg: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  permission: "aws:lambda/permission:Permission",
+  fn: "aws:lambda/function:Function",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  zone: "aws:route53/zone:Zone",
+  record: "aws:route53/record:Record",
+  cert: "aws:acm/certificate:Certificate",
+  certValidation: "aws:acm/certificateValidation:CertificateValidation",
+};
+
+const VPC_ID = "vpc-0123456789abcdef0";
+const VPC_CIDR = "10.42.0.0/16";
+const SECRET_VALUE = "s3cret-api-token-for-tests";
+
+let mocks: PulumiMockHarness;
+let components: typeof Components;
+
+beforeAll(async () => {
+  mocks = await installPulumiMocks({ region: "eu-west-1", accountId: "123456789012", vpcCidrs: { [VPC_ID]: VPC_CIDR } });
+  // Imported after setMocks: nothing may register resources against the real engine.
+  components = await import("../../components");
+});
+
+afterAll(settled);
+
+/** Arguments every case starts from: HTTP only, a new zone, default ingress. */
+function baseArgs(): Components.PrivateLambdaServiceArgs {
+  return {
+    callbackFactory: () => async (): Promise<ALBResult> => ({ statusCode: 200, body: "ok" }),
+    secrets: { apiToken: SECRET_VALUE },
+    environment: { GREETING: "hello" },
+    vpcId: VPC_ID,
+    subnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+    hostname: "svc.internal.example.com",
+  };
+}
+
+/** Builds one instance and waits until all its children are registered and its code serialized. */
+async function build(
+  name: string,
+  overrides: Partial<Components.PrivateLambdaServiceArgs> = {},
+): Promise<{ svc: Components.PrivateLambdaService; of: (type: string) => RecordedResource[]; get: (type: string, suffix: string) => RecordedResource }> {
+  const svc = new components.PrivateLambdaService(name, { ...baseArgs(), ...overrides });
+  await unwrap(svc.functionArn); // the closure is serialized before the function registers (pulumi#11113)
+  await settled();
+  const own = (r: RecordedResource) => r.name === name || r.name.startsWith(`${name}-`);
+  return {
+    svc,
+    of: (type) => mocks.ofType(type).filter(own),
+    get: (type, suffix) => mocks.find(type, `${name}${suffix}`),
+  };
+}
+
+describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR", () => {
+  const name = "plain";
+  let b: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    b = await build(name);
+  });
+
+  it("parents every child to the component and names it after the component", () => {
+    const component = mocks.find(T.component, name);
+    const children = mocks.childrenOf(component.urn);
+    expect(children.length).toBeGreaterThanOrEqual(15);
+    for (const child of children) {
+      expect(child.name.startsWith(`${name}-`)).toBe(true);
+      expect(child.urn).toContain(`${T.component}$`);
+    }
+    // Nothing of this instance escaped the component.
+    const stray = mocks.resources.filter((r) => r.name.startsWith(`${name}-`) && r.parent !== component.urn);
+    expect(stray.map((r) => r.name)).toEqual([]);
+  });
+
+  it("builds an internal application load balancer that drops invalid header fields", () => {
+    const alb = b.get(T.alb, "-alb");
+    expect(plain(alb.inputs)).toMatchObject({
+      internal: true,
+      loadBalancerType: "application",
+      dropInvalidHeaderFields: true,
+      subnets: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+      securityGroups: [expect.stringMatching(/^sg-/)],
+    });
+  });
+
+  it("lets only the VPC's own CIDR (looked up) reach HTTP :80, with no other rule", () => {
+    const getVpc = mocks.calls.filter((c) => c.token === "aws:ec2/getVpc:getVpc" && c.inputs.id === VPC_ID);
+    expect(getVpc.length).toBeGreaterThanOrEqual(1);
+    const rules = b.of(T.ingress).map((r) => plain(r.inputs));
+    expect(rules).toEqual([
+      expect.objectContaining({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: VPC_CIDR }),
+    ]);
+    expect(rules[0].cidrIpv6).toBeUndefined();
+    expect(rules[0].referencedSecurityGroupId).toBeUndefined();
+    expect(b.of(T.egress)).toEqual([]);
+    const sg = plain(b.get(T.sg, "-sg").inputs);
+    expect(sg.vpcId).toBe(VPC_ID);
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+
+  it("forwards HTTP :80 to a lambda target group, health checks off, single-value headers", () => {
+    const listeners = b.of(T.listener).map((l) => plain(l.inputs));
+    const tgArn = listeners[0].defaultActions[0].targetGroupArn;
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP", defaultActions: [{ type: "forward" }] });
+    expect(tgArn).toContain(`:targetgroup/${name}-tg/`);
+    expect(plain(b.get(T.tg, "-tg").inputs)).toMatchObject({
+      targetType: "lambda",
+      lambdaMultiValueHeadersEnabled: false,
+      healthCheck: { enabled: false },
+    });
+    expect(b.get(T.tg, "-tg").inputs.port).toBeUndefined();
+    expect(b.of(T.cert)).toEqual([]);
+  });
+
+  it("lets only its target group invoke the function, and registers the function after that permission", () => {
+    const permission = b.get(T.permission, "-alb-invoke");
+    const attachment = b.get(T.attachment, "-tg-attachment");
+    const tgArnPrefix = `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${name}-tg/`;
+    expect(plain(permission.inputs)).toMatchObject({
+      action: "lambda:InvokeFunction",
+      principal: "elasticloadbalancing.amazonaws.com",
+      sourceArn: expect.stringContaining(tgArnPrefix),
+      sourceAccount: "123456789012",
+      function: expect.stringMatching(new RegExp(`^${name}-fn-`)),
+    });
+    expect(attachment.inputs.targetGroupArn).toBe(permission.inputs.sourceArn);
+    expect(attachment.inputs.targetId).toMatch(new RegExp(`^arn:aws:lambda:eu-west-1:123456789012:function:${name}-fn-`));
+    expect(attachment.dependencies).toContain(permission.urn);
+  });
+
+  it("runs nodejs22.x under its own role, which may write its log group and read its secret and nothing else", () => {
+    const fn = b.get(T.fn, "-fn");
+    const role = b.get(T.role, "-fn-role");
+    const logGroup = b.get(T.logGroup, "-logs");
+    expect(fn.inputs.runtime).toBe("nodejs22.x");
+    expect(fn.inputs.handler).toBe("__index.handler");
+    expect(fn.inputs.memorySize).toBe(256);
+    expect(fn.inputs.timeout).toBe(30);
+    expect(fn.inputs.role).toMatch(new RegExp(`^arn:aws:iam::123456789012:role/${name}-fn-role-`));
+    expect(fn.inputs.loggingConfig.logGroup).toMatch(new RegExp(`^/aws/lambda/${name}-`));
+    expect(logGroup.inputs.retentionInDays).toBe(30);
+
+    expect(JSON.parse(role.inputs.assumeRolePolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        expect.objectContaining({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }),
+      ],
+    });
+    expect(role.inputs.managedPolicyArns).toBeUndefined();
+    // CallbackFunction's FullAccess defaults never appear.
+    expect(mocks.ofType(T.policyAttachment)).toEqual([]);
+    expect(b.of(T.role)).toHaveLength(1);
+
+    const policies = b.of(T.rolePolicy);
+    expect(policies).toHaveLength(1);
+    const doc = JSON.parse(policies[0].inputs.policy);
+    const secretArn = b.get(T.fn, "-fn").inputs.environment.variables.SECRET_ARN;
+    expect(doc.Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: expect.stringMatching(new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/${name}-.*:\\*$`)),
+      }),
+      expect.objectContaining({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn }),
+    ]);
+    expect(JSON.stringify(doc)).not.toMatch(/"\*"|FullAccess/);
+    // The first invocation finds its permissions and its secret value.
+    expect(fn.dependencies).toEqual(expect.arrayContaining([policies[0].urn, b.get(T.secretVersion, "-secret-value").urn]));
+  });
+
+  it("stores the secrets as one secret JSON, marked secret; the function gets only its ARN", () => {
+    const version = b.get(T.secretVersion, "-secret-value");
+    expect(isSecretValue(version.inputs.secretString)).toBe(true);
+    expect(JSON.parse(plain(version.inputs.secretString))).toEqual({ apiToken: SECRET_VALUE });
+    const fn = b.get(T.fn, "-fn");
+    expect(plain(fn.inputs.environment.variables)).toEqual({
+      GREETING: "hello",
+      SECRET_ARN: expect.stringMatching(new RegExp(`^arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-secret-`)),
+    });
+    expect(version.inputs.secretId).toBe(fn.inputs.environment.variables.SECRET_ARN);
+    const leaks = mocks.resources.filter((r) => r.name.startsWith(name)).flatMap((r) => plaintextOccurrences(r.inputs, [SECRET_VALUE]).map((p) => `${r.name}: ${p}`));
+    expect(leaks).toEqual([]);
+  });
+
+  it("creates a private zone for the hostname's parent domain, associated with the VPC, with an A alias to the ALB", async () => {
+    const zone = b.get(T.zone, "-zone");
+    expect(plain(zone.inputs)).toMatchObject({ name: "internal.example.com", vpcs: [{ vpcId: VPC_ID }] });
+    const record = plain(b.get(T.record, "-dns").inputs);
+    const albDnsName = await unwrap(b.svc.albDnsName);
+    expect(record).toMatchObject({
+      name: "svc.internal.example.com",
+      type: "A",
+      zoneId: await unwrap(b.svc.zoneId),
+      aliases: [{ name: albDnsName, zoneId: "Z35SXDOTRQ7X7K", evaluateTargetHealth: false }],
+    });
+  });
+
+  it("exports url, hostname, albDnsName, securityGroupId, functionName, functionArn, secretArn and zoneId", async () => {
+    const s = b.svc;
+    const out = {
+      url: await unwrap(s.url),
+      hostname: await unwrap(s.hostname),
+      albDnsName: await unwrap(s.albDnsName),
+      securityGroupId: await unwrap(s.securityGroupId),
+      functionName: await unwrap(s.functionName),
+      functionArn: await unwrap(s.functionArn),
+      secretArn: await unwrap(s.secretArn),
+      zoneId: await unwrap(s.zoneId),
+    };
+    expect(out).toEqual({
+      url: "http://svc.internal.example.com/",
+      hostname: "svc.internal.example.com",
+      albDnsName: expect.stringMatching(/^internal-plain-alb-.*\.elb\.amazonaws\.com$/),
+      securityGroupId: expect.stringMatching(/^sg-/),
+      functionName: expect.stringMatching(/^plain-fn-/),
+      functionArn: expect.stringContaining(":function:plain-fn-"),
+      secretArn: b.get(T.fn, "-fn").inputs.environment.variables.SECRET_ARN,
+      zoneId: plain(b.get(T.record, "-dns").inputs).zoneId,
+    });
+  });
+});
+
+describe("package contents", () => {
+  /** The package folders in the function's code archive. */
+  async function packageEntries(fn: RecordedResource): Promise<string[]> {
+    const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
+    return Object.keys(assets).filter((k) => k.startsWith("node_modules/"));
+  }
+
+  it("by default leaves out the runtime's AWS SDK, type declarations and dev tools", async () => {
+    const b = await build("pkg-default");
+    const entries = await packageEntries(b.get(T.fn, "-fn"));
+    expect(entries).toContain("node_modules/@slack/web-api");
+    expect(entries.filter((e) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@types|@pulumi|@jest)\/|undici-types|typescript|jest/.test(e))).toEqual([]);
+    // Nor nested inside included packages (p-retry keeps its own @types/retry; the component prunes it).
+    const assets = await (b.get(T.fn, "-fn").inputs.code as pulumi.asset.AssetArchive).assets;
+    const nested: string[] = [];
+    for (const [name, entry] of Object.entries(assets)) {
+      const files =
+        entry instanceof pulumi.asset.FileArchive
+          ? (fs.readdirSync(await entry.path, { recursive: true }) as string[])
+          : entry instanceof pulumi.asset.AssetArchive
+            ? Object.keys(await entry.assets)
+            : [];
+      nested.push(...files.filter((f) => /node_modules\/(@types\/|undici-types|typescript)/.test(f)).map((f) => `${name}/${f}`));
+    }
+    expect(nested).toEqual([]);
+  });
+
+  it("takes both lists as arguments, so callers can change them", async () => {
+    const b = await build("pkg-custom", { runtimeProvidedPackages: [], excludePackages: [] });
+    const entries = await packageEntries(b.get(T.fn, "-fn"));
+    expect(entries).toEqual(
+      expect.arrayContaining(["node_modules/@aws-sdk/client-secrets-manager", "node_modules/@types/node", "node_modules/undici-types"]),
+    );
+  });
+});
+
+describe("an existing private zone", () => {
+  it("puts the alias in the given zone and creates no zone", async () => {
+    const b = await build("zoned", { privateZoneId: "ZEXISTING123", privateZoneName: "internal.example.com" });
+    expect(b.of(T.zone)).toEqual([]);
+    expect(plain(b.get(T.record, "-dns").inputs)).toMatchObject({ zoneId: "ZEXISTING123", name: "svc.internal.example.com", type: "A" });
+    expect(await unwrap(b.svc.zoneId)).toBe("ZEXISTING123");
+  });
+
+  it("creates a zone under the given name when only privateZoneName is set (the hostname may be its apex)", async () => {
+    const b = await build("apex", { hostname: "hipchat.example.org", privateZoneName: "hipchat.example.org" });
+    expect(plain(b.get(T.zone, "-zone").inputs).name).toBe("hipchat.example.org");
+    expect(plain(b.get(T.record, "-dns").inputs).name).toBe("hipchat.example.org");
+  });
+});
+
+describe("HTTPS with a given certificate", () => {
+  const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+  let b: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    b = await build("tls-arn", { certificateArn });
+  });
+
+  it("listens on :443 with the TLS 1.3/1.2 PQ policy and that certificate, and redirects :80 there", () => {
+    const https = plain(b.get(T.listener, "-https").inputs);
+    expect(https).toMatchObject({
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+      certificateArn,
+      defaultActions: [{ type: "forward", targetGroupArn: expect.stringContaining(":targetgroup/tls-arn-tg/") }],
+    });
+    expect(plain(b.get(T.listener, "-http").inputs)).toMatchObject({
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+    });
+    expect(b.of(T.cert)).toEqual([]);
+    expect(b.of(T.certValidation)).toEqual([]);
+  });
+
+  it("opens exactly :80 and :443 to the sources", () => {
+    expect(b.of(T.ingress).map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort()).toEqual([
+      [443, 443, VPC_CIDR],
+      [80, 80, VPC_CIDR],
+    ]);
+  });
+
+  it("answers at an https:// URL", async () => {
+    expect(await unwrap(b.svc.url)).toBe("https://svc.internal.example.com/");
+  });
+
+  it("takes another TLS policy, and can forward :80 instead of redirecting", async () => {
+    const c = await build("tls-opts", { certificateArn, sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06", redirectHttpToHttps: false });
+    expect(c.get(T.listener, "-https").inputs.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+    expect(plain(c.get(T.listener, "-http").inputs).defaultActions).toEqual([
+      { type: "forward", targetGroupArn: expect.stringContaining(":targetgroup/tls-opts-tg/") },
+    ]);
+  });
+});
+
+describe("HTTPS with a certificate validated by DNS", () => {
+  it("requests a DNS-validated certificate and writes its validation record in the public zone", async () => {
+    const b = await build("tls-dns", { certificateZoneId: "ZPUBLIC0001", certificateZoneName: "example.com" });
+    const cert = b.get(T.cert, "-cert");
+    expect(plain(cert.inputs)).toMatchObject({ domainName: "svc.internal.example.com", validationMethod: "DNS" });
+    const record = b.get(T.record, "-cert-dns");
+    expect(plain(record.inputs)).toMatchObject({
+      zoneId: "ZPUBLIC0001",
+      type: "CNAME",
+      name: expect.stringMatching(/^_[0-9a-f]+\.svc\.internal\.example\.com\.$/),
+      records: [expect.stringMatching(/\.acm-validations\.aws\.$/)],
+      allowOverwrite: true,
+    });
+    // Written with the component's own provider when no DNS provider is given.
+    expect(record.provider).toBe("");
+    const validation = b.get(T.certValidation, "-cert-validation");
+    expect(plain(validation.inputs)).toEqual({
+      certificateArn: expect.stringMatching(/^arn:aws:acm:eu-west-1:123456789012:certificate\//),
+      validationRecordFqdns: [plain(record.inputs).name],
+    });
+    // The listener waits for validation: its certificate is the validation's output.
+    const https = b.get(T.listener, "-https");
+    expect(https.inputs.certificateArn).toBe(validation.inputs.certificateArn);
+    expect(https.propertyDependencies.certificateArn).toContain(validation.urn);
+  });
+
+  it("creates the validation record through the DNS-account provider when given", async () => {
+    const dnsProvider = new aws.Provider("dns-test", { region: "us-east-1" });
+    const b = await build("tls-xacct", { certificateZoneId: "ZPUBLIC0002", dnsProvider });
+    const record = b.get(T.record, "-cert-dns");
+    expect(record.provider).toMatch(/::pulumi:providers:aws::dns-test::/);
+    // Everything else stays on the component's provider.
+    expect(b.get(T.cert, "-cert").provider).toBe("");
+    expect(b.get(T.record, "-dns").provider).toBe("");
+  });
+});
+
+describe("ingress from security groups and CIDR blocks", () => {
+  it("opens the listener ports to exactly those sources, without looking the VPC up", async () => {
+    const before = mocks.calls.length;
+    const b = await build("ingress", {
+      allowedSecurityGroupIds: ["sg-0aaaaaaaaaaaaaaa1"],
+      allowedCidrBlocks: ["10.9.0.0/24", "fd00:1234::/56"],
+    });
+    expect(mocks.calls.slice(before).filter((c) => c.token === "aws:ec2/getVpc:getVpc")).toEqual([]);
+    const rules = b.of(T.ingress).map((r) => plain(r.inputs));
+    const summary = rules.map((r) => `${r.fromPort} ${r.cidrIpv4 ?? ""}${r.cidrIpv6 ?? ""}${r.referencedSecurityGroupId ?? ""}`).sort();
+    expect(summary).toEqual(["80 10.9.0.0/24", "80 fd00:1234::/56", "80 sg-0aaaaaaaaaaaaaaa1"]);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ ipProtocol: "tcp", toPort: rule.fromPort });
+    }
+  });
+});
+
+describe("options", () => {
+  it("turns on multi-value headers and the health check path", async () => {
+    const b = await build("opts-tg", { multiValueHeaders: true, healthCheckPath: "/healthz" });
+    expect(plain(b.get(T.tg, "-tg").inputs)).toMatchObject({
+      targetType: "lambda",
+      lambdaMultiValueHeadersEnabled: true,
+      healthCheck: { enabled: true, path: "/healthz", matcher: "200" },
+    });
+  });
+
+  it("sets memory, timeout, retention, secret recovery window and tags", async () => {
+    const b = await build("opts-fn", {
+      memorySize: 512,
+      timeout: 10,
+      logRetentionInDays: 90,
+      secretRecoveryWindowInDays: 0,
+      tags: { Team: "chatops" },
+    });
+    expect(b.get(T.fn, "-fn").inputs).toMatchObject({ memorySize: 512, timeout: 10, tags: { Team: "chatops", Name: "opts-fn-fn" } });
+    expect(b.get(T.logGroup, "-logs").inputs.retentionInDays).toBe(90);
+    expect(b.get(T.secret, "-secret").inputs.recoveryWindowInDays).toBe(0);
+    expect(b.get(T.alb, "-alb").inputs.tags).toEqual({ Team: "chatops", Name: "opts-fn-alb" });
+  });
+
+  it("creates one private zone per extra name, its apex an alias for the ALB", async () => {
+    const b = await build("legacy", { extraZoneNames: ["hipchat.example.net"] });
+    expect(plain(b.get(T.zone, "-zone-hipchat.example.net").inputs)).toMatchObject({ name: "hipchat.example.net", vpcs: [{ vpcId: VPC_ID }] });
+    expect(plain(b.get(T.record, "-dns-hipchat.example.net").inputs)).toMatchObject({
+      name: "hipchat.example.net",
+      type: "A",
+      aliases: [{ name: await unwrap(b.svc.albDnsName) }],
+    });
+  });
+
+  it("accepts a plain callback instead of a factory", async () => {
+    const b = await build("cb", {
+      callbackFactory: undefined,
+      callback: async (): Promise<ALBResult> => ({ statusCode: 204 }),
+    });
+    const assets = await (b.get(T.fn, "-fn").inputs.code as pulumi.asset.AssetArchive).assets;
+    expect(await (assets["__index.js"] as pulumi.asset.StringAsset).text).toContain("statusCode: 204");
+  });
+});
+
+describe("refusals", () => {
+  it("refuses invalid arguments in the constructor, as a ResourceError naming the problem", () => {
+    expect(() => new components.PrivateLambdaService("bad-subnets", { ...baseArgs(), subnetIds: ["subnet-0000000000000000a"] })).toThrow(
+      "subnetIds must list at least 2 subnets",
+    );
+    expect(() => new components.PrivateLambdaService("bad-open", { ...baseArgs(), allowedCidrBlocks: ["0.0.0.0/0"] })).toThrow(
+      pulumi.ResourceError,
+    );
+    expect(mocks.resources.filter((r) => r.name.startsWith("bad-") && r.type !== T.component)).toEqual([]);
+  });
+
+  it("refuses a secret environment value when the values resolve", async () => {
+    const env = components.functionEnvironment({ PLAIN: "a", LEAK: pulumi.secret("b") }, "arn:secret");
+    await expect(unwrap(env)).rejects.toThrow("environment.LEAK is a secret");
+    await expect(unwrap(components.functionEnvironment({ PLAIN: pulumi.output("a") }, "arn:secret"))).resolves.toEqual({
+      PLAIN: "a",
+      SECRET_ARN: "arn:secret",
+    });
+  });
+});
