@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { isSecretValue, plain, plaintextOccurrences, RecordedResource, unwrap } from "../support/pulumiMocks";
 import { runStack, StackName, StackRun, VPC_CIDRS } from "../support/pulumiStack";
+import { formatViolations, runPoliciesOnResources } from "../../policy/testing";
 
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 const HOSTNAME = "hipchat-proxy.private.example.com";
@@ -245,6 +246,13 @@ export function describeStack(stack: StackName): void {
       expect(vars.DEFAULT_CHANNEL).toBe(cfg.defaultChannel);
       expect(vars.TRANSLATE_MENTIONS).toBe(String(cfg.translateMentions ?? true));
       expect(vars.SECRET_TTL_SECONDS).toBe(String(cfg.secretTtlSeconds ?? 300));
+    });
+
+    it("passes the guardrails policy pack (policy/) with no mandatory violation", () => {
+      const violations = runPoliciesOnResources(run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+      expect(formatViolations(violations.filter((v) => v.enforcementLevel === "mandatory"))).toBe("");
+      // Advisory: log retention is always set; tags come from the component's own `Name` tags.
+      expect(formatViolations(violations.filter((v) => v.policy === "log-group-retention"))).toBe("");
     });
   });
 }
