@@ -35,18 +35,21 @@ export type AlbCallback = aws.lambda.Callback<ALBEvent, ALBResult>;
 export type AlbCallbackFactory = aws.lambda.CallbackFactory<ALBEvent, ALBResult>;
 
 /**
- * The function's environment variables: `environment` plus `SECRET_ARN`. When the values resolve,
- * fails if one of `environment`'s values is a secret: Lambda shows environment variables in plain
- * text to anyone who may read the function's configuration.
+ * The function's environment variables: `environment` plus, when there is a secret, `SECRET_ARN`.
+ * When the values resolve, fails if one of `environment`'s values is a secret: Lambda shows
+ * environment variables in plain text to anyone who may read the function's configuration.
  *
+ * @param secretArn - The ARN of the secret holding [secrets]; `undefined` for a service without
+ *   secrets (then no `SECRET_ARN` is set).
  * @param parent - The resource an error is reported against.
  */
 export function functionEnvironment(
   environment: Readonly<Record<string, pulumi.Input<string>>>,
-  secretArn: pulumi.Input<string>,
+  secretArn: pulumi.Input<string> | undefined,
   parent?: pulumi.Resource,
 ): pulumi.Output<Record<string, string>> {
-  return pulumi.all({ ...environment, SECRET_ARN: secretArn }).apply(async (values) => {
+  const all = secretArn === undefined ? { ...environment } : { ...environment, SECRET_ARN: secretArn };
+  return pulumi.all(all).apply(async (values) => {
     for (const [key, value] of Object.entries(environment)) {
       if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value as pulumi.Output<string>))) {
         throw new pulumi.ResourceError(
@@ -99,9 +102,9 @@ export interface PrivateLambdaServiceArgs {
   readonly timeout?: number;
 
   /**
-   * Plain (non-secret) environment variables. Default: none. `SECRET_ARN` is reserved: the component
-   * sets it to the ARN of the secret holding [secrets]. A secret value here is refused when it
-   * resolves; pass it through [secrets] instead.
+   * Plain (non-secret) environment variables. Default: none. `SECRET_ARN` is reserved (with or
+   * without [secrets]): the component sets it to the ARN of the secret holding [secrets]. A secret
+   * value here is refused when it resolves; pass it through [secrets] instead.
    */
   readonly environment?: Readonly<Record<string, pulumi.Input<string>>>;
 
@@ -125,13 +128,17 @@ export interface PrivateLambdaServiceArgs {
   // ---------------------------------------------------------------- secrets
 
   /**
-   * Named secret values (at least one). Stored together as one Secrets Manager secret whose string is
-   * the JSON object of these names and values; the function receives only its ARN, in `SECRET_ARN`.
-   * Required.
+   * Named secret values. Stored together as one Secrets Manager secret whose string is the JSON
+   * object of these names and values; the function receives only its ARN, in `SECRET_ARN`, and its
+   * role may read that secret and no other. When given, it must name at least one value. Default:
+   * none: no secret, no `SECRET_ARN`, no Secrets Manager permission.
    */
-  readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
 
-  /** Days Secrets Manager keeps the secret after deletion: 0 (delete at once) or 7–30. Default: 7. */
+  /**
+   * Days Secrets Manager keeps the secret after deletion: 0 (delete at once) or 7–30. Needs
+   * [secrets]. Default: 7.
+   */
   readonly secretRecoveryWindowInDays?: number;
 
   // ---------------------------------------------------------------- network
@@ -241,8 +248,8 @@ export interface PrivateLambdaServiceArgs {
 }
 
 /**
- * A Lambda function behind an internal ALB, at a private DNS name, with its secrets in Secrets
- * Manager and a role that may read that secret and write its logs, nothing more.
+ * A Lambda function behind an internal ALB, at a private DNS name, with its secrets (if any) in
+ * Secrets Manager and a role that may write its logs and read that secret, nothing more.
  */
 export class PrivateLambdaService extends pulumi.ComponentResource {
   /** `https://<hostname>/` with HTTPS, else `http://<hostname>/`. */
@@ -257,8 +264,8 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
   /** The Lambda function's ARN. */
   public readonly functionArn: pulumi.Output<string>;
-  /** The ARN of the secret holding [secrets]. */
-  public readonly secretArn: pulumi.Output<string>;
+  /** The ARN of the secret holding [secrets]; `undefined` without [secrets]. */
+  public readonly secretArn: pulumi.Output<string | undefined>;
   /** The private hosted zone holding [hostname] (given or created). */
   public readonly zoneId: pulumi.Output<string>;
 
@@ -278,24 +285,29 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     const tags = (child: string): Record<string, string> => ({ ...args.tags, Name: child });
     const https = args.certificateArn !== undefined || args.certificateZoneId !== undefined;
 
-    // ------------------------------------------------------------ secret, logs, role
-    const secret = new aws.secretsmanager.Secret(
-      `${name}-secret`,
-      {
-        description: `Secret values of ${name}, read by its Lambda function.`,
-        recoveryWindowInDays: args.secretRecoveryWindowInDays ?? 7,
-        tags: tags(`${name}-secret`),
-      },
-      parent,
-    );
-    const secretVersion = new aws.secretsmanager.SecretVersion(
-      `${name}-secret-value`,
-      {
-        secretId: secret.id,
-        secretString: pulumi.secret(pulumi.output(args.secrets).apply((values) => JSON.stringify(values))),
-      },
-      parent,
-    );
+    // ------------------------------------------------------------ secret (only with [secrets]), logs, role
+    const secrets = args.secrets;
+    let secret: aws.secretsmanager.Secret | undefined;
+    let secretVersion: aws.secretsmanager.SecretVersion | undefined;
+    if (secrets !== undefined) {
+      secret = new aws.secretsmanager.Secret(
+        `${name}-secret`,
+        {
+          description: `Secret values of ${name}, read by its Lambda function.`,
+          recoveryWindowInDays: args.secretRecoveryWindowInDays ?? 7,
+          tags: tags(`${name}-secret`),
+        },
+        parent,
+      );
+      secretVersion = new aws.secretsmanager.SecretVersion(
+        `${name}-secret-value`,
+        {
+          secretId: secret.id,
+          secretString: pulumi.secret(pulumi.output(secrets).apply((values) => JSON.stringify(values))),
+        },
+        parent,
+      );
+    }
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -329,12 +341,9 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
               Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
               Resource: pulumi.interpolate`${logGroup.arn}:*`,
             },
-            {
-              Sid: "ReadOwnSecret",
-              Effect: "Allow",
-              Action: ["secretsmanager:GetSecretValue"],
-              Resource: secret.arn,
-            },
+            ...(secret === undefined
+              ? []
+              : [{ Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn }]),
           ],
         }),
       },
@@ -342,7 +351,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     );
 
     // ------------------------------------------------------------ the function
-    const variables = functionEnvironment(args.environment ?? {}, secret.arn, this);
+    const variables = functionEnvironment(args.environment ?? {}, secret?.arn, this);
     const excludedPackages = expandPackagePatterns(
       [...(args.runtimeProvidedPackages ?? DEFAULT_RUNTIME_PROVIDED_PACKAGES), ...(args.excludePackages ?? DEFAULT_EXCLUDED_PACKAGES)],
       listInstalledPackages(findPackageRoot(process.cwd())),
@@ -367,8 +376,8 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        // The first invocation must find its permissions, its secret value and its log group.
-        dependsOn: [rolePolicy, secretVersion, logGroup],
+        // The first invocation must find its permissions, its secret value (if any) and its log group.
+        dependsOn: secretVersion === undefined ? [rolePolicy, logGroup] : [rolePolicy, secretVersion, logGroup],
         // Drops excluded packages that included packages carry in their own node_modules.
         transformations: [pruneCodeTransformation(new Set(excludedPackages))],
       },
@@ -583,7 +592,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     this.securityGroupId = securityGroup.id;
     this.functionName = fn.name;
     this.functionArn = fn.arn;
-    this.secretArn = secret.arn;
+    this.secretArn = secret === undefined ? pulumi.output(undefined) : secret.arn;
     this.zoneId = zoneId;
     this.registerOutputs({
       url: this.url,

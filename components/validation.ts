@@ -140,13 +140,20 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
     }
   }
 
-  // The secret.
-  const secretNames = Object.keys(args.secrets ?? {});
-  if (secretNames.length === 0) {
-    throw new Error("secrets must name at least one value (for example { apiToken: config.requireSecret(\"apiToken\") }).");
-  }
-  if (secretNames.some((k) => k.trim() === "")) {
-    throw new Error("secrets must not contain an empty name.");
+  // The secret: optional, but when given it must hold something.
+  if (args.secrets !== undefined) {
+    const secretNames = Object.keys(args.secrets);
+    if (secretNames.length === 0) {
+      throw new Error(
+        "secrets must name at least one value (for example { apiToken: config.requireSecret(\"apiToken\") }); " +
+          "leave it unset for a service without secrets.",
+      );
+    }
+    if (secretNames.some((k) => k.trim() === "")) {
+      throw new Error("secrets must not contain an empty name.");
+    }
+  } else if (args.secretRecoveryWindowInDays !== undefined) {
+    throw new Error("[secretRecoveryWindowInDays] needs [secrets]: without secrets no secret is created.");
   }
   const window = args.secretRecoveryWindowInDays;
   if (window !== undefined && window !== 0 && !(Number.isInteger(window) && window >= 7 && window <= 30)) {

@@ -451,6 +451,40 @@ describe("options", () => {
   });
 });
 
+describe("without secrets", () => {
+  const name = "nosecret";
+  let b: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    b = await build(name, { secrets: undefined });
+  });
+
+  it("creates no secret and sets no SECRET_ARN", async () => {
+    expect(b.of(T.secret)).toEqual([]);
+    expect(b.of(T.secretVersion)).toEqual([]);
+    expect(plain(b.get(T.fn, "-fn").inputs.environment.variables)).toEqual({ GREETING: "hello" });
+    expect(await unwrap(b.svc.secretArn)).toBeUndefined();
+  });
+
+  it("grants its role its own log group only: no Secrets Manager permission", () => {
+    const policies = b.of(T.rolePolicy);
+    expect(policies).toHaveLength(1);
+    const doc = JSON.parse(policies[0].inputs.policy);
+    expect(doc.Statement).toEqual([
+      expect.objectContaining({ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"] }),
+    ]);
+    expect(JSON.stringify(doc)).not.toContain("secretsmanager");
+    expect(mocks.ofType(T.policyAttachment)).toEqual([]);
+  });
+
+  it("still waits for its permissions and log group before the function, and wires the ALB the same way", () => {
+    const fn = b.get(T.fn, "-fn");
+    expect(fn.dependencies).toEqual(expect.arrayContaining([b.get(T.rolePolicy, "-fn-policy").urn, b.get(T.logGroup, "-logs").urn]));
+    const permission = b.get(T.permission, "-alb-invoke");
+    expect(b.get(T.attachment, "-tg-attachment").dependencies).toContain(permission.urn);
+    expect(plain(permission.inputs).sourceArn).toContain(`:targetgroup/${name}-tg/`);
+  });
+});
+
 describe("refusals", () => {
   it("refuses invalid arguments in the constructor, as a ResourceError naming the problem", () => {
     expect(() => new components.PrivateLambdaService("bad-subnets", { ...baseArgs(), subnetIds: ["subnet-0000000000000000a"] })).toThrow(
@@ -469,5 +503,8 @@ describe("refusals", () => {
       PLAIN: "a",
       SECRET_ARN: "arn:secret",
     });
+    // Without a secret there is no SECRET_ARN, and the check still runs.
+    await expect(unwrap(components.functionEnvironment({ PLAIN: "a" }, undefined))).resolves.toEqual({ PLAIN: "a" });
+    await expect(unwrap(components.functionEnvironment({ LEAK: pulumi.secret("b") }, undefined))).rejects.toThrow("environment.LEAK is a secret");
   });
 });

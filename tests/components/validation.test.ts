@@ -28,6 +28,7 @@ describe("validateArgs accepts", () => {
   it.each<[string, Partial<PrivateLambdaServiceArgs>]>([
     ["the minimum", {}],
     ["a plain callback", { callbackFactory: undefined, callback: handler }],
+    ["no secrets at all", { secrets: undefined }],
     ["HTTPS by certificate ARN", { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123" }],
     ["HTTPS by DNS validation through a DNS provider", { certificateZoneId: "ZPUB", certificateZoneName: "example.com", dnsProvider: provider }],
     ["an existing zone whose domain holds the hostname", { privateZoneId: "ZPRIV", privateZoneName: "internal.example.com" }],
@@ -56,7 +57,9 @@ describe("validateArgs refuses", () => {
     ["a variable Lambda reserves", { environment: { AWS_REGION: "x" } }, "environment must not set AWS_REGION: Lambda reserves it."],
     ["a malformed variable name", { environment: { "1BAD": "x" } }, 'environment variable name "1BAD" is not valid'],
     // the secret
-    ["no secrets", { secrets: {} }, "secrets must name at least one value"],
+    ["an empty secrets map", { secrets: {} }, "secrets must name at least one value (for example { apiToken: config.requireSecret(\"apiToken\") }); leave it unset for a service without secrets."],
+    ["an empty secret name", { secrets: { " ": "x" } }, "secrets must not contain an empty name."],
+    ["a recovery window without secrets", { secrets: undefined, secretRecoveryWindowInDays: 7 }, "[secretRecoveryWindowInDays] needs [secrets]: without secrets no secret is created."],
     ["a recovery window AWS refuses", { secretRecoveryWindowInDays: 3 }, "secretRecoveryWindowInDays must be 0 (delete at once) or 7 to 30; got 3."],
     // the network
     ["fewer than 2 subnets", { subnetIds: ["subnet-a"] }, "subnetIds must list at least 2 subnets (in different Availability Zones) for the ALB; got 1."],
