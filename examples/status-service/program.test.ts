@@ -9,30 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
 import { formatViolations, runPoliciesOnResources } from "../../policy/testing";
-import { plain, RecordedResource, unwrap } from "../../tests/support/pulumiMocks";
+import { plain, RecordedResource, TYPES as T, unwrap } from "../../tests/support/pulumiMocks";
 import { loadSettings, PROJECT } from "./service";
 import { EXAMPLE_DIR, ExampleRun, runExampleStack } from "./testSupport";
 
-const T = {
-  component: "hipchat-proxy:index:PrivateLambdaService",
-  alb: "aws:lb/loadBalancer:LoadBalancer",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  permission: "aws:lambda/permission:Permission",
-  fn: "aws:lambda/function:Function",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  secret: "aws:secretsmanager/secret:Secret",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  zone: "aws:route53/zone:Zone",
-  record: "aws:route53/record:Record",
-  cert: "aws:acm/certificate:Certificate",
-};
 
 let run: ExampleRun;
 let cfg: Record<string, any>;

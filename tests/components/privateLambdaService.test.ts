@@ -19,30 +19,9 @@ import {
   RecordedResource,
   settled,
   unwrap,
+  TYPES as T,
 } from "../support/pulumiMocks";
 
-const T = {
-  component: "hipchat-proxy:index:PrivateLambdaService",
-  alb: "aws:lb/loadBalancer:LoadBalancer",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  permission: "aws:lambda/permission:Permission",
-  fn: "aws:lambda/function:Function",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  secret: "aws:secretsmanager/secret:Secret",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  zone: "aws:route53/zone:Zone",
-  record: "aws:route53/record:Record",
-  cert: "aws:acm/certificate:Certificate",
-  certValidation: "aws:acm/certificateValidation:CertificateValidation",
-};
 
 const VPC_ID = "vpc-0123456789abcdef0";
 const VPC_CIDR = "10.42.0.0/16";

@@ -347,3 +347,27 @@ export async function installPulumiMocks(options: PulumiMockOptions = {}): Promi
     childrenOf: (urn) => resources.filter((r) => r.parent === urn),
   };
 }
+
+/** The type tokens the component creates, for finding resources in a mock run. */
+export const TYPES = {
+  component: "hipchat-proxy:index:PrivateLambdaService",
+  alb: "aws:lb/loadBalancer:LoadBalancer",
+  tg: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  permission: "aws:lambda/permission:Permission",
+  fn: "aws:lambda/function:Function",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  zone: "aws:route53/zone:Zone",
+  record: "aws:route53/record:Record",
+  cert: "aws:acm/certificate:Certificate",
+  certValidation: "aws:acm/certificateValidation:CertificateValidation",
+} as const;
