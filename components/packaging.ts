@@ -120,23 +120,41 @@ export function findPackageRoot(startDir: string): string {
 }
 
 /**
- * Removes excluded packages nested inside included ones.
+ * Files a package ships that Node never loads at run time: source maps, type declarations,
+ * TypeScript sources and documentation. `@slack/web-api` alone ships about 6 MB of them. Licence
+ * files and package.json are always kept.
+ */
+export const DEFAULT_NON_RUNTIME_FILES: readonly string[] = ["*.map", "*.d.ts", "*.d.mts", "*.d.cts", "*.ts", "*.tsbuildinfo", "*.md", "*.markdown"];
+
+/** What {@link pruneNestedPackages} leaves out of each package folder. */
+export interface PruneOptions {
+  /** Exact package names to drop wherever they are nested. */
+  excluded: ReadonlySet<string>;
+  /** File name patterns (`*` wildcard) to drop; default {@link DEFAULT_NON_RUNTIME_FILES}. */
+  nonRuntimeFiles?: readonly string[];
+}
+
+/**
+ * Removes what never runs from the package folders of a function's code.
  *
  * `computeCodePaths` adds each package folder as one `FileArchive`, nested `node_modules` and all.
- * A package that needs its own copy of a dependency keeps it there (for example
- * `p-retry/node_modules/@types/retry`), out of reach of `extraExcludePackages`. Folders holding such
- * a nested excluded package are replaced by an archive of their files without it; every other
- * entry is kept as it was.
+ * Two things in those folders never run: excluded packages that a package keeps in its own nested
+ * `node_modules` (for example `p-retry/node_modules/@types/retry`), out of reach of
+ * `extraExcludePackages`; and files Node never loads (see {@link DEFAULT_NON_RUNTIME_FILES}).
+ * Folders holding either are replaced by an archive of their remaining files; every other entry is
+ * kept as it was.
  *
  * @param archive - The function's code, as `CallbackFunction` computed it.
- * @param excluded - Exact package names to drop wherever they are nested.
+ * @param options - What to leave out (or, for compatibility, the set of excluded package names).
  * @param rootDir - The folder the archive's relative paths start from (the working directory).
  */
 export async function pruneNestedPackages(
   archive: pulumi.asset.AssetArchive,
-  excluded: ReadonlySet<string>,
+  options: PruneOptions | ReadonlySet<string>,
   rootDir: string = process.cwd(),
 ): Promise<pulumi.asset.AssetArchive> {
+  const { excluded, nonRuntimeFiles = DEFAULT_NON_RUNTIME_FILES } = options instanceof Set ? { excluded: options } : (options as PruneOptions);
+  const dropFile = globMatcher(nonRuntimeFiles);
   const assets = await archive.assets;
   const pruned: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {};
   let changed = false;
@@ -147,7 +165,7 @@ export async function pruneNestedPackages(
       pruned[name] = entry;
       continue;
     }
-    const kept = filesWithout(path.resolve(rootDir, folder), excluded);
+    const kept = filesWithout(path.resolve(rootDir, folder), excluded, dropFile);
     if (kept === undefined) {
       pruned[name] = entry;
       continue;
@@ -164,11 +182,20 @@ function isFileArchive(entry: unknown): entry is { path: string | Promise<string
   return pulumi.asset.Archive.isInstance(entry) && "path" in (entry as object);
 }
 
+/** A predicate for file names matching any of the `*` patterns (never package.json or licences). */
+function globMatcher(patterns: readonly string[]): (fileName: string) => boolean {
+  const globs = patterns.map(
+    (p) => new RegExp(`^${p.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i"),
+  );
+  return (fileName) =>
+    fileName !== "package.json" && !/^(licen[cs]e|copying|notice)/i.test(fileName) && globs.some((g) => g.test(fileName));
+}
+
 /**
  * The files of a package folder (relative paths), leaving out excluded packages in its nested
- * `node_modules`; `undefined` when there is nothing to leave out.
+ * `node_modules` and files `dropFile` matches; `undefined` when there is nothing to leave out.
  */
-function filesWithout(folder: string, excluded: ReadonlySet<string>): string[] | undefined {
+function filesWithout(folder: string, excluded: ReadonlySet<string>, dropFile: (name: string) => boolean): string[] | undefined {
   const files: string[] = [];
   let removed = false;
   const walk = (dir: string, rel: string): void => {
@@ -185,6 +212,8 @@ function filesWithout(folder: string, excluded: ReadonlySet<string>): string[] |
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (fs.statSync(full).isDirectory()) {
         walk(full, relPath);
+      } else if (dropFile(entry.name)) {
+        removed = true;
       } else {
         files.push(relPath);
       }

@@ -11,6 +11,7 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 
 import {
   DEFAULT_EXCLUDED_PACKAGES,
+  DEFAULT_NON_RUNTIME_FILES,
   DEFAULT_RUNTIME_PROVIDED_PACKAGES,
   expandPackagePatterns,
   findPackageRoot,
@@ -68,13 +69,16 @@ export function functionEnvironment(
  * excluded packages removed from included packages' nested node_modules (see
  * {@link pruneNestedPackages}). The code output keeps its secretness.
  */
-export function pruneCodeTransformation(excluded: ReadonlySet<string>): pulumi.ResourceTransformation {
+export function pruneCodeTransformation(
+  excluded: ReadonlySet<string>,
+  nonRuntimeFiles: readonly string[] = DEFAULT_NON_RUNTIME_FILES,
+): pulumi.ResourceTransformation {
   return (args) => {
     if (args.type !== "aws:lambda/function:Function" || !pulumi.Output.isInstance(args.props.code)) {
       return undefined;
     }
     const code = args.props.code as pulumi.Output<pulumi.asset.AssetArchive>;
-    return { props: { ...args.props, code: code.apply((archive) => pruneNestedPackages(archive, excluded)) }, opts: args.opts };
+    return { props: { ...args.props, code: code.apply((archive) => pruneNestedPackages(archive, { excluded, nonRuntimeFiles })) }, opts: args.opts };
   };
 }
 
@@ -124,6 +128,13 @@ export interface PrivateLambdaServiceArgs {
    * extends, the default.
    */
   readonly excludePackages?: readonly string[];
+
+  /**
+   * File name patterns (`*` wildcard) left out of every package folder because Node never loads
+   * them: source maps, type declarations, TypeScript sources, Markdown. Licences and package.json
+   * are always kept. Default: {@link DEFAULT_NON_RUNTIME_FILES}; `[]` keeps every file.
+   */
+  readonly nonRuntimeFiles?: readonly string[];
 
   // ---------------------------------------------------------------- secrets
 
@@ -379,7 +390,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         // The first invocation must find its permissions, its secret value (if any) and its log group.
         dependsOn: secretVersion === undefined ? [rolePolicy, logGroup] : [rolePolicy, secretVersion, logGroup],
         // Drops excluded packages that included packages carry in their own node_modules.
-        transformations: [pruneCodeTransformation(new Set(excludedPackages))],
+        transformations: [pruneCodeTransformation(new Set(excludedPackages), args.nonRuntimeFiles ?? DEFAULT_NON_RUNTIME_FILES)],
       },
     );
 

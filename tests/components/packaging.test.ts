@@ -106,8 +106,22 @@ describe("pruneNestedPackages", () => {
     expect(await (a["index.js"] as pulumi.asset.FileAsset).path).toBe(path.join("node_modules/a", "index.js"));
   });
 
-  it("returns the archive unchanged when nothing nested is excluded", async () => {
-    const archive = new pulumi.asset.AssetArchive({ "node_modules/a": new pulumi.asset.FileArchive("node_modules/a") });
+  it("returns the archive unchanged when nothing is left out", async () => {
+    const archive = new pulumi.asset.AssetArchive({ "node_modules/b": new pulumi.asset.FileArchive("node_modules/b") });
     expect(await pruneNestedPackages(archive, new Set(["@types/other"]), dir)).toBe(archive);
+    const a = new pulumi.asset.AssetArchive({ "node_modules/a": new pulumi.asset.FileArchive("node_modules/a") });
+    expect(await pruneNestedPackages(a, { excluded: new Set(["@types/other"]), nonRuntimeFiles: [] }, dir)).toBe(a);
+  });
+
+  it("leaves out files Node never loads, but keeps package.json and licences", async () => {
+    const files = ["index.js", "index.js.map", "index.d.ts", "src/index.ts", "README.md", "LICENSE.md", "package.json", "lib/x.cjs"];
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(dir, "node_modules/c", f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, "node_modules/c", f), "//");
+    }
+    const archive = new pulumi.asset.AssetArchive({ "node_modules/c": new pulumi.asset.FileArchive("node_modules/c") });
+    const out = await (await pruneNestedPackages(archive, new Set<string>(), dir)).assets;
+    const c = await (out["node_modules/c"] as pulumi.asset.AssetArchive).assets;
+    expect(Object.keys(c).sort()).toEqual(["LICENSE.md", "index.js", "lib/x.cjs", "package.json"]);
   });
 });
