@@ -74,7 +74,7 @@ export function parseAlbEvent(event: ALBEvent): ProxyRequest {
 function wrapValues(
   record: Record<string, string | undefined> | null | undefined,
 ): Record<string, string[] | undefined> {
-  const out: Record<string, string[] | undefined> = {};
+  const out: Record<string, string[] | undefined> = Object.create(null); // keys come from clients: no inherited members
   for (const [k, v] of Object.entries(record ?? {})) if (v !== undefined) out[k] = [v];
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import { unavailable } from "./errors";
+import { createChannelPacer } from "./pacing";
 import { createSlackClient, postMessage, type PostOptions, type PostResult, type SlackMessage } from "./slack";
 
 export interface SlackGateway {
@@ -18,6 +19,8 @@ export interface WebApiGatewayOptions {
 
 export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
   let cached: { token: string; client: WebClient; canCustomize: boolean } | undefined;
+  // One per container and not per token: Slack's limits are per app and channel, not per token.
+  const pacer = createChannelPacer();
   return {
     post(token, message, postOptions) {
       if (!token) return Promise.reject(unavailable("No Slack token is configured"));
@@ -31,6 +34,7 @@ export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
       return postMessage(current.client, message, {
         ...postOptions,
         canCustomize: current.canCustomize,
+        pacer,
         onMissingScope: () => {
           current.canCustomize = false;
         },

@@ -10,7 +10,7 @@ import { unavailable } from "./errors";
 import { webApiGateway } from "./gateway";
 import { createLogger } from "./log";
 import { createProxy, errorResponse, type AlbHandler } from "./proxy";
-import { awsSecretFetcher, createSecretCache } from "./secrets";
+import { awsSecretFetcher, createSecretCache, extensionSecretFetcher, firstFromExtension } from "./secrets";
 import { parseSettings, SettingsError } from "./settings";
 
 export type { AlbHandler, InvocationContext } from "./proxy";
@@ -29,6 +29,13 @@ export interface LambdaEnvironment {
   /** A Slack-compatible Web API base URL (tests, proxies); default Slack's. */
   SLACK_API_URL?: string;
   AWS_REGION?: string;
+  /**
+   * Set (usually to 2773) when the function has AWS's Parameters and Secrets Lambda Extension layer:
+   * the first secret fetch then goes through it instead of the AWS SDK (a faster cold start).
+   */
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT?: string;
+  /** Set by Lambda; the extension requires it. */
+  AWS_SESSION_TOKEN?: string;
 }
 
 /** Builds the handler for one container from its environment. */
@@ -37,13 +44,20 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
   try {
     const settings = parseSettings(env);
     if (!env.SECRET_ARN?.trim()) throw new SettingsError("SECRET_ARN: required (the ARN of the proxy's secret)");
+    const secretId = env.SECRET_ARN.trim();
+    const sdkFetcher = awsSecretFetcher({ secretId, region: env.AWS_REGION });
+    const extensionPort = parsePort("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT);
+    const useExtension = extensionPort !== undefined && Boolean(env.AWS_SESSION_TOKEN);
     const secrets = createSecretCache(
-      awsSecretFetcher({ secretId: env.SECRET_ARN.trim(), region: env.AWS_REGION }),
+      useExtension
+        ? firstFromExtension(extensionSecretFetcher({ secretId, port: extensionPort, sessionToken: env.AWS_SESSION_TOKEN! }), sdkFetcher)
+        : sdkFetcher,
       settings.secretTtlMs,
     );
     // Start the first fetch during init, so the first request does not wait for it. A failure
     // here is not cached: the first request fetches again and answers 503 if that fails too.
-    secrets.get().catch(() => undefined);
+    // The extension only answers once the function is invoked, so with it the first request fetches.
+    if (!useExtension) secrets.get().catch(() => undefined);
     const slack = webApiGateway({ slackApiUrl: env.SLACK_API_URL?.trim() || undefined, timeoutMs: settings.slackTimeoutMs });
     log.info("cold start", { rooms: settings.rooms.rooms.length, defaultChannel: settings.defaultChannel ?? "" });
     return createProxy({ settings, secrets, slack, log });
@@ -55,6 +69,13 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     return async (event: ALBEvent): Promise<ALBResult> =>
       toAlbResult(errorResponse(error), event?.multiValueHeaders !== undefined);
   }
+}
+
+function parsePort(key: string, value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SettingsError(`${key}: expected a port number`);
+  return port;
 }
 
 /** Called once per Lambda container by aws.lambda.CallbackFunction. */

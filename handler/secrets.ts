@@ -92,3 +92,53 @@ export function awsSecretFetcher(options: AwsSecretOptions): SecretFetcher {
     return out.SecretString;
   };
 }
+
+export interface ExtensionSecretOptions {
+  secretId: string;
+  /** PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: where the extension listens (AWS's default is 2773). */
+  port: number;
+  /** AWS_SESSION_TOKEN: the extension requires it in `X-Aws-Parameters-Secrets-Token`. */
+  sessionToken: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a secret through AWS's Parameters and Secrets Lambda Extension (a Lambda layer) on localhost:
+ * one HTTP GET with the `fetch` the Slack client loads anyway, instead of loading the AWS SDK and
+ * signing its first request, which is about a quarter of a cold start (see docs/performance.md).
+ * The extension answers GET /secretsmanager/get with GetSecretValue's JSON. It can only be called
+ * once the function is invoked, not during INIT (AWS documentation).
+ */
+export function extensionSecretFetcher(options: ExtensionSecretOptions): SecretFetcher {
+  return async () => {
+    const url = `http://localhost:${options.port}/secretsmanager/get?secretId=${encodeURIComponent(options.secretId)}`;
+    const res = await fetch(url, {
+      headers: { "X-Aws-Parameters-Secrets-Token": options.sessionToken },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+    });
+    if (!res.ok) throw new Error(`The Parameters and Secrets extension answered HTTP ${res.status}`);
+    const doc = (await res.json()) as { SecretString?: unknown };
+    if (typeof doc.SecretString !== "string") throw new SettingsError("secret: has no SecretString");
+    return doc.SecretString;
+  };
+}
+
+/**
+ * The extension for a container's first fetch, where its speed matters; the SDK if the extension
+ * fails, and for every later fetch: the extension keeps its own cache (300 s by default), so a
+ * refresh through it after Slack rejected a rotated token could hand back the old token again.
+ */
+export function firstFromExtension(extension: SecretFetcher, sdk: SecretFetcher): SecretFetcher {
+  let first = true;
+  return async () => {
+    if (first) {
+      first = false;
+      try {
+        return await extension();
+      } catch {
+        // Not there or not answering: the SDK reads the same secret.
+      }
+    }
+    return sdk();
+  };
+}

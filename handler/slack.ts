@@ -4,7 +4,8 @@
  * Delivery semantics: at most once per proxy request. The client's own retry logic owns
  * re-delivery, so the proxy only retries when Slack has certainly not posted the message:
  * - 429 (Slack rejects before posting): wait `Retry-After` and retry while the invocation's
- *   deadline allows, else answer 429 with HipChat's rate-limit headers;
+ *   deadline allows, else answer 429 with HipChat's rate-limit headers (with the gateway's pacer,
+ *   requests for a limited channel wait in turn; see pacing.ts);
  * - `missing_scope` on `username`: resend once without it, with a bold "from" prefix.
  * Everything else (timeouts, resets, 5xx) is answered at once with 502/504, because Slack may have
  * posted; the WebClient's own retries are therefore off.
@@ -13,6 +14,7 @@ import { ErrorCode, LogLevel, WebClient, type Logger } from "@slack/web-api";
 import { withFromPrefix } from "./convert";
 import type { SlackPayload } from "./convert/types";
 import { badRequest, forbidden, notFound, rateLimited, upstream, upstreamTimeout, type ProxyError } from "./errors";
+import type { ChannelPacer } from "./pacing";
 
 export interface SlackMessage extends SlackPayload {
   channel: string;
@@ -60,6 +62,13 @@ export interface PostOptions {
   canCustomize?: boolean;
   /** Told when Slack answers missing_scope to a `username`. */
   onMissingScope?: () => void;
+  /**
+   * The container's per-channel pacing (handler/pacing.ts). With it, a 429 makes waiting requests
+   * for the channel take turns instead of all retrying at once, and a request whose turn is past
+   * its deadline is answered 429 without calling Slack. Without it (direct callers), each request
+   * waits out Retry-After on its own.
+   */
+  pacer?: ChannelPacer;
 }
 
 /** Posts a message, retrying only where that cannot duplicate it. Throws a mapped ProxyError. */
@@ -69,7 +78,18 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
   const fallback = (m: SlackMessage): SlackMessage => ({ ...withFromPrefix(m, m.username!), channel: m.channel, thread_ts: m.thread_ts });
   let usedFallback = options.canCustomize === false && message.username !== undefined;
   let current = usedFallback ? fallback(message) : message;
+  const pacer = options.pacer;
   for (;;) {
+    if (pacer) {
+      const t = now();
+      const turn = pacer.nextTurn(message.channel, t);
+      if (turn > t) {
+        // Too late for this request: say when to come back, and spend no Slack call on it.
+        if (turn + options.attemptBudgetMs > options.deadline) throw slackRateLimited((turn - t) / 1000, t, "ratelimited");
+        pacer.claim(message.channel, turn);
+        await sleep(turn - t);
+      }
+    }
     try {
       const result = await client.chat.postMessage(current);
       return { channel: String(result.channel ?? message.channel), ts: String(result.ts ?? "") };
@@ -77,6 +97,11 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       const mapped = mapSlackError(err, now());
       if (mapped.statusCode === 429) {
         const waitMs = (mapped.retryAfterSeconds ?? 1) * 1000;
+        if (pacer) {
+          // The next turn (above) waits or answers 429 for this request, and queues the others.
+          pacer.limited(message.channel, now() + waitMs);
+          continue;
+        }
         if (now() + waitMs + options.attemptBudgetMs <= options.deadline) {
           await sleep(waitMs);
           continue;

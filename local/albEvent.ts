@@ -93,7 +93,8 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
 }
 
 function group(pairs: [string, string][]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // No prototype: a client's `__proto__` or `constructor` key must be data, not an inherited member.
+  const out: Record<string, string[]> = Object.create(null);
   for (const [k, v] of pairs) (out[k] ??= []).push(v);
   return out;
 }

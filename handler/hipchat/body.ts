@@ -65,7 +65,7 @@ function nestedDeeperThan(doc: object, limit: number): boolean {
 
 /** Form fields: the first value of a repeated field wins, like HipChat's PHP front end. */
 export function parseForm(text: string): BodyFields {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string> = Object.create(null); // keys come from clients: no inherited members
   for (const [key, value] of new URLSearchParams(text)) {
     if (!(key in fields)) fields[key] = value;
   }

@@ -36,6 +36,12 @@ describe("toAlbEvent (as the ALB builds events)", () => {
     expect(e.headers).toBeUndefined();
   });
 
+  it.each(["__proto__", "constructor", "toString"])("keeps a query or header named %s as data", (key) => {
+    const e = toAlbEvent(raw({ url: `/healthz?${key}=1`, rawHeaders: [key, "v"] }), true);
+    expect(e.multiValueQueryStringParameters![key]).toEqual(["1"]);
+    expect(e.multiValueHeaders![key.toLowerCase()]).toEqual(["v"]);
+  });
+
   it("sends an empty body for GET", () => {
     const e = toAlbEvent(raw({ method: "GET", body: Buffer.alloc(0) }), false);
     expect(e).toMatchObject({ body: "", isBase64Encoded: false });
