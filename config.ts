@@ -57,6 +57,12 @@ export interface StackConfig {
   readonly memorySize?: number;
   /** Log retention in days (component default when unset). */
   readonly logRetentionInDays?: number;
+  /**
+   * ARN of AWS's "Parameters and Secrets Lambda Extension" layer for the stack's region and
+   * architecture (x86_64). When set, the layer is added and the handler reads its secret through it
+   * on a cold start (about 50 ms faster); the AWS SDK stays the fallback.
+   */
+  readonly secretsExtensionLayerArn?: string;
   /** The Slack bot token (secret). */
   readonly slackToken: pulumi.Output<string>;
   /** The HipChat tokens the proxy accepts (secret). */
@@ -85,6 +91,7 @@ export const STACK_CONFIG_KEYS: readonly string[] = [
   "secretTtlSeconds",
   "memorySize",
   "logRetentionInDays",
+  "secretsExtensionLayerArn",
   "slackToken",
   "hipchatTokens",
 ];
@@ -145,6 +152,11 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
     secretTtlSeconds,
     memorySize: read.integer("memorySize", 128, 10240),
     logRetentionInDays: read.integer("logRetentionInDays", 1, 3653),
+    secretsExtensionLayerArn: read.string(
+      "secretsExtensionLayerArn",
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9-_]+:\d+$/,
+      "a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)",
+    ),
     slackToken: cfg.requireSecret("slackToken").apply((token) => {
       if (token.trim() === "" || /\s/.test(token)) {
         throw read.error("slackToken", "must be a Slack token without spaces (xoxb-…)");

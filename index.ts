@@ -40,7 +40,10 @@ const service = new PrivateLambdaService("hipchat-proxy", {
     USER_MAP: JSON.stringify(config.users),
     TRANSLATE_MENTIONS: String(config.translateMentions),
     SECRET_TTL_SECONDS: String(config.secretTtlSeconds),
+    // The extension layer listens on this port; the handler then reads its secret through it.
+    ...(config.secretsExtensionLayerArn ? { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "2773" } : {}),
   },
+  layers: config.secretsExtensionLayerArn ? [config.secretsExtensionLayerArn] : undefined,
   memorySize: config.memorySize,
   logRetentionInDays: config.logRetentionInDays,
   vpcId: config.vpcId,

@@ -130,6 +130,12 @@ export interface PrivateLambdaServiceArgs {
   readonly excludePackages?: readonly string[];
 
   /**
+   * Lambda layer version ARNs to add to the function (for example AWS's Parameters and Secrets
+   * extension). Default: none.
+   */
+  readonly layers?: readonly pulumi.Input<string>[];
+
+  /**
    * File name patterns (`*` wildcard) left out of every package folder because Node never loads
    * them: source maps, type declarations, TypeScript sources, Markdown. Licences and package.json
    * are always kept. Default: {@link DEFAULT_NON_RUNTIME_FILES}; `[]` keeps every file.
@@ -377,6 +383,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         // Always our own role: without one, CallbackFunction attaches its FullAccess defaults.
         role,
         memorySize: args.memorySize ?? 256,
+        layers: args.layers ? [...args.layers] : undefined,
         timeout: args.timeout ?? 30,
         environment: { variables },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },

@@ -396,15 +396,17 @@ describe("options", () => {
     });
   });
 
-  it("sets memory, timeout, retention, secret recovery window and tags", async () => {
+  it("sets memory, timeout, retention, secret recovery window, layers and tags", async () => {
     const b = await build("opts-fn", {
       memorySize: 512,
       timeout: 10,
       logRetentionInDays: 90,
       secretRecoveryWindowInDays: 0,
       tags: { Team: "chatops" },
+      layers: ["arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"],
     });
     expect(b.get(T.fn, "-fn").inputs).toMatchObject({ memorySize: 512, timeout: 10, tags: { Team: "chatops", Name: "opts-fn-fn" } });
+    expect(b.get(T.fn, "-fn").inputs.layers).toEqual(["arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"]);
     expect(b.get(T.logGroup, "-logs").inputs.retentionInDays).toBe(90);
     expect(b.get(T.secret, "-secret").inputs.recoveryWindowInDays).toBe(0);
     expect(b.get(T.alb, "-alb").inputs.tags).toEqual({ Team: "chatops", Name: "opts-fn-alb" });

@@ -114,8 +114,15 @@ describe("loadStackConfig", () => {
     ["a non-boolean switch", { translateMentions: "yes" }, "translateMentions"],
     ["a TTL out of range", { secretTtlSeconds: "100000" }, "Config hipchat-proxy:secretTtlSeconds must be an integer from 0 to 86400, got 100000."],
     ["a user mapped to a name", { users: { jdoe: "@jdoe" } }, 'user "jdoe" must map to a Slack user ID (U… or W…)'],
+    ["a malformed extension layer", { secretsExtensionLayerArn: "AWS-Parameters-and-Secrets-Lambda-Extension" }, "must be a Lambda layer version ARN"],
   ])("refuses %s, naming the key", (_label, overrides, message) => {
     expect(() => load({ ...minimal(), ...overrides })).toThrow(message);
+  });
+
+  it("reads the Secrets extension layer", () => {
+    const arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12";
+    expect(load({ ...minimal(), secretsExtensionLayerArn: arn }).secretsExtensionLayerArn).toBe(arn);
+    expect(load(minimal()).secretsExtensionLayerArn).toBeUndefined();
   });
 
   it("refuses a missing secret", () => {
