@@ -65,7 +65,13 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
   const mentionUsers = Object.fromEntries(
     [...settings.users].filter(([k]) => !/^\d+$/.test(k) && !k.includes("@")),
   );
-  const convertOptions = { translateMentions: settings.translateMentions, mentionUsers, random: deps.random };
+  const convertOptions = {
+    translateMentions: settings.translateMentions,
+    mentionUsers,
+    random: deps.random,
+    // Only the error's class: its message could quote the sender's text.
+    onError: (err: unknown) => log.error("conversion failed; sent as escaped plain text", { error: err instanceof Error ? err.name : typeof err }),
+  };
 
   const authorityFor = (secrets: ProxySecrets): TokenAuthority => {
     let authority = authorities.get(secrets);

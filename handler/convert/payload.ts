@@ -99,7 +99,8 @@ function build(msg: HipChatMessage, opts: ConvertOptions): SlackPayload {
 export function toSlackPayload(msg: HipChatMessage, opts: ConvertOptions): SlackPayload {
   try {
     return build(msg, opts);
-  } catch {
+  } catch (err) {
+    opts?.onError?.(err);
     const raw = typeof msg?.message === "string" ? escapeSlack(stripControls(msg.message)).trim() : "";
     return { text: truncate(raw !== "" ? raw : EMPTY_MESSAGE, TEXT_MAX), mrkdwn: true };
   }

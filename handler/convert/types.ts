@@ -53,6 +53,11 @@ export interface ConvertOptions {
   mentionUsers?: Readonly<Record<string, string>>;
   /** Source of randomness for `color: random` (tests pass a fixed one). Defaults to Math.random. */
   random?: () => number;
+  /**
+   * Told when conversion failed and the message was sent as escaped plain text instead, so the
+   * failure is visible to operators rather than silently absorbed.
+   */
+  onError?: (err: unknown) => void;
 }
 
 /** A Slack legacy attachment, restricted to the fields we emit. */

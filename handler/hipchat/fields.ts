@@ -10,12 +10,12 @@ import {
   enums,
   integer,
   min,
-  number,
   optional,
   size,
   string,
   type,
   union,
+  unknown,
   boolean,
   validate,
   type Infer,
@@ -38,7 +38,10 @@ function buildSchemas() {
   const COLOR = enums(["yellow", "green", "red", "purple", "gray", "random"] as const);
 
   /** `notify` is documented as "STR | BOO" in v2 and 0/1 in v1; accept every spelling clients use. */
-  const NOTIFY = coerce(boolean(), union([string(), number()]), (v) => {
+  // The coercion conditions are `unknown()`, which never fails: a failing condition makes superstruct
+  // build a StructError (with a stack trace) for every value it leaves alone, ~10% of request CPU.
+  const NOTIFY = coerce(boolean(), unknown(), (v) => {
+    if (typeof v !== "string" && typeof v !== "number") return v;
     const s = String(v).trim().toLowerCase();
     if (s === "true" || s === "1" || s === "on" || s === "yes") return true;
     if (s === "false" || s === "0" || s === "off" || s === "no" || s === "") return false;
@@ -46,7 +49,7 @@ function buildSchemas() {
   });
 
   /** Numbers are accepted where clients send ids as numbers (`room_id: 123`). */
-  const ID = coerce(size(string(), 1, 100), union([number(), string()]), (v) => String(v));
+  const ID = coerce(size(string(), 1, 100), unknown(), (v) => (typeof v === "number" ? String(v) : v));
 
   const ICON = union([size(string(), 1, 250), type({ url: size(string(), 1, 250), "url@2x": optional(string()) })]);
 

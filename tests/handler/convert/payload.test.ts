@@ -189,3 +189,19 @@ describe("withFromPrefix", () => {
     expect(out.text.startsWith(`*${"x".repeat(79)}…*: `)).toBe(true);
   });
 });
+
+describe("a conversion that fails", () => {
+  it("is reported through onError and the message still goes out as escaped text", () => {
+    const onError = jest.fn();
+    const msg = {
+      message: "a <b>bold</b> & brave message",
+      format: "html" as const,
+      get card(): never {
+        throw new Error("boom");
+      },
+    };
+    const payload = toSlackPayload(msg, { translateMentions: true, onError });
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: "boom" }));
+    expect(payload.text).toBe("a &lt;b&gt;bold&lt;/b&gt; &amp; brave message");
+  });
+});
