@@ -11,21 +11,18 @@ import { webApiGateway } from "./gateway";
 import { createLogger } from "./log";
 import { createProxy, errorResponse, type AlbHandler } from "./proxy";
 import { awsSecretFetcher, createSecretCache, extensionSecretFetcher, firstFromExtension } from "./secrets";
-import { parseSettings, SettingsError } from "./settings";
+import { parseSettings, SettingsError, type RawSettings } from "./settings";
 
 export type { AlbHandler, InvocationContext } from "./proxy";
 export { createProxy };
 
-/** Environment variables the Lambda reads (all non-secret; the secret holds only tokens). */
-export interface LambdaEnvironment {
+/**
+ * Environment variables the Lambda reads (all non-secret; the secret holds only tokens): the
+ * settings (see RawSettings) plus where the secret and Slack are.
+ */
+export interface LambdaEnvironment extends RawSettings {
   /** ARN of the Secrets Manager secret: `{"slackToken", "hipchatTokens"}`. Required. */
   SECRET_ARN?: string;
-  ROOM_CHANNELS?: string;
-  DEFAULT_CHANNEL?: string;
-  USER_MAP?: string;
-  TRANSLATE_MENTIONS?: string;
-  SECRET_TTL_SECONDS?: string;
-  SLACK_TIMEOUT_MS?: string;
   /** A Slack-compatible Web API base URL (tests, proxies); default Slack's. */
   SLACK_API_URL?: string;
   AWS_REGION?: string;
