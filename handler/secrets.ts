@@ -105,7 +105,7 @@ export interface ExtensionSecretOptions {
 /**
  * Reads a secret through AWS's Parameters and Secrets Lambda Extension (a Lambda layer) on localhost:
  * one HTTP GET with the `fetch` the Slack client loads anyway, instead of loading the AWS SDK and
- * signing its first request, which is about a quarter of a cold start (see docs/performance.md).
+ * signing its first request, which is about a quarter of a cold start (README, "Performance and fault tolerance").
  * The extension answers GET /secretsmanager/get with GetSecretValue's JSON. It can only be called
  * once the function is invoked, not during INIT (AWS documentation).
  */

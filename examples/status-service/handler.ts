@@ -9,7 +9,7 @@
  * - `HEAD` works wherever `GET` does; any other method on a known path is 405, any other path 404.
  *
  * Pulumi serializes this module **by value** into the function's code (`aws.lambda.CallbackFunction`),
- * so it follows the rules that keep that working (docs/reuse.md, "Writing the handler"):
+ * so it follows the rules that keep that working (README, "Reusing PrivateLambdaService" → "Writing the handler"):
  * - nothing at module level but functions and plain constants: no `let` state (it would be reset on
  *   every invocation), no Map/Set/TextDecoder or library object (the serializer cannot carry them);
  *   what must live as long as the container is built in {@link callbackFactory};
