@@ -134,16 +134,17 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     "v1.rooms.message": async (call) => {
       const roomId = typeof call.fields.room_id === "string" || typeof call.fields.room_id === "number" ? String(call.fields.room_id) : "";
       call.log.room = roomId || undefined;
-      if (roomId) {
-        const { room } = findRoom(roomId);
-        authorizeRoom(call.grant, room ?? { requested: roomId });
-      }
+      // Authorize before validating, as for v2: a scoped token learns nothing about other rooms.
+      const found = roomId ? findRoom(roomId) : undefined;
+      if (found) authorizeRoom(call.grant, found.room ?? { requested: roomId });
       if (isAuthTest(call.req)) return accepted();
-      const msg = parse.v1Message(call.fields);
-      const { channel } = findRoom(msg.roomId);
-      if (!channel) throw notFound("Room not found");
-      await send(call, channel, msg);
-      return json(200, { status: "sent" });
+      const msg = parse.v1Message(call.fields); // a missing room_id is a 400 naming it
+      if (!found?.channel) throw notFound("Room not found");
+      await send(call, found.channel, msg);
+      // `format=xml` was v1's other answer format; errors stay JSON.
+      return msg.responseFormat === "xml"
+        ? { statusCode: 200, headers: { "Content-Type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0" encoding="utf-8"?>\n<response><status>sent</status></response>' }
+        : json(200, { status: "sent" });
     },
     "room.list": async (call) => {
       const rooms = settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r));

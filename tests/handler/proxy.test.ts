@@ -121,6 +121,22 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
       expect(h.sent[0].message.text).toContain("Nightly run @ 02:00");
     });
 
+    it("format=xml answers in XML", async () => {
+      const h = createHarness();
+      const res = await h.invoke(albEvent({ url: `/v1/rooms/message?format=xml&${q}`, form: { room_id: "Ops", from: "x", message: "hi" }, headerForm }));
+      expect(res.statusCode).toBe(200);
+      expect(resultHeaders(res)["content-type"]).toMatch(/^application\/xml/);
+      expect(res.body).toContain("<status>sent</status>");
+    });
+
+    it("a missing room_id is a 400 naming it", async () => {
+      const h = createHarness({ DEFAULT_CHANNEL: "#all" });
+      const res = await h.invoke(albEvent({ url: `/v1/rooms/message?${q}`, form: { from: "x", message: "hi" }, headerForm }));
+      expect(res.statusCode).toBe(400);
+      expect(body(res).error.message).toMatch(/room_id/);
+      expect(h.sent).toHaveLength(0);
+    });
+
     it("token in the form body", async () => {
       const h = createHarness();
       const res = await h.invoke(albEvent({ url: "/v1/rooms/message", form: { room_id: "Ops", from: "x", message: "hi", auth_token: TOKENS.admin }, headerForm }));
