@@ -13,7 +13,7 @@
 import { ErrorCode, LogLevel, WebClient, type Logger } from "@slack/web-api";
 import { withFromPrefix } from "./convert";
 import type { SlackPayload } from "./convert/types";
-import { badRequest, forbidden, notFound, rateLimited, upstream, upstreamTimeout, type ProxyError } from "./errors";
+import { badRequest, forbidden, notFound, ProxyError, rateLimited, upstream, upstreamTimeout } from "./errors";
 import type { ChannelPacer } from "./pacing";
 
 export interface SlackMessage extends SlackPayload {
@@ -91,9 +91,10 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       }
     }
     try {
-      const result = await client.chat.postMessage(current);
+      const result = await beforeDeadline(client.chat.postMessage(current), options.deadline - now());
       return { channel: String(result.channel ?? message.channel), ts: String(result.ts ?? "") };
     } catch (err) {
+      if (err instanceof ProxyError) throw err; // the deadline passed: already the client's answer
       const mapped = mapSlackError(err, now());
       if (mapped.statusCode === 429) {
         const waitMs = (mapped.retryAfterSeconds ?? 1) * 1000;
@@ -118,6 +119,23 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       throw mapped;
     }
   }
+}
+
+/**
+ * Settles with `call`, or rejects with a 504 when the invocation's deadline comes first: even with a
+ * SLACK_TIMEOUT_MS longer than the Lambda's time left, the client gets a HipChat answer instead of
+ * the ALB's bare 502 when Lambda stops the function. (The abandoned call's outcome is ignored.)
+ */
+function beforeDeadline<T>(call: Promise<T>, remainingMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(upstreamTimeout("Slack did not answer before the request's deadline; delivery is unknown", { slackError: "deadline" })),
+      Math.max(0, remainingMs),
+    );
+  });
+  call.catch(() => undefined);
+  return Promise.race([call, expired]).finally(() => clearTimeout(timer));
 }
 
 /** Platform errors the client can act on, with the HipChat status that tells it what to do. */

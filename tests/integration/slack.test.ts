@@ -17,6 +17,8 @@ afterEach(() => slack.close());
 const message = { channel: "#ops", text: "hello", mrkdwn: true as const };
 const client = (token = "xoxb-good", timeoutMs = 2000) => createSlackClient({ token, slackApiUrl: slack.url, timeoutMs });
 const roomy = () => ({ deadline: Date.now() + 10_000, attemptBudgetMs: 2000 });
+/** Time for one call, but not to wait out a one-second Retry-After and call again. */
+const tight = () => ({ deadline: Date.now() + 1500, attemptBudgetMs: 2000 });
 
 it("posts through chat.postMessage and returns Slack's channel and ts", async () => {
   const result = await postMessage(client(), message, roomy());
@@ -39,7 +41,7 @@ it.each([
   ["ratelimited", 429],
 ])("platform error %s → HipChat %s", async (error, status) => {
   slack.failNext({ kind: "error", error });
-  const err = await postMessage(client(), message, { deadline: Date.now(), attemptBudgetMs: 2000 }).catch((e: unknown) => e);
+  const err = await postMessage(client(), message, tight()).catch((e: unknown) => e);
   expect(err).toMatchObject({ statusCode: status, slackError: error });
   expect((err as { toJSON(): unknown }).toJSON()).toEqual({ error: { code: status, message: expect.any(String), type: expect.any(String) } });
   expect(err).toBeInstanceOf(ProxyError);
@@ -76,7 +78,7 @@ it("429 without Retry-After is treated as a one-second limit", async () => {
   expect(slack.delivered).toHaveLength(1);
 
   slack.failNext({ kind: "status", status: 429 });
-  const err = await postMessage(client(), message, { deadline: Date.now(), attemptBudgetMs: 2000 }).catch((e: unknown) => e);
+  const err = await postMessage(client(), message, tight()).catch((e: unknown) => e);
   expect(err).toMatchObject({ statusCode: 429 });
 });
 
@@ -91,6 +93,14 @@ it("a Slack that never answers → 504 within the client timeout", async () => {
   slack.failNext({ kind: "hang" });
   const err = await postMessage(client("xoxb-good", 300), message, roomy()).catch((e: unknown) => e);
   expect(err).toMatchObject({ statusCode: 504, slackError: "timeout" });
+});
+
+it("a Slack slower than the request's deadline → 504 at the deadline, even with a longer client timeout", async () => {
+  slack.failNext({ kind: "hang" });
+  const started = Date.now();
+  const err = await postMessage(client("xoxb-good", 30_000), message, { deadline: started + 300, attemptBudgetMs: 30_000 }).catch((e: unknown) => e);
+  expect(err).toMatchObject({ statusCode: 504, slackError: "deadline" });
+  expect(Date.now() - started).toBeLessThan(5_000);
 });
 
 it("a connection reset → 502", async () => {
