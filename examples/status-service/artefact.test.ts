@@ -4,12 +4,11 @@
  * folder and invoked with ALB events in separate Node processes, the way the Lambda runtime runs it.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
-import { albEvent, ContainerRun, emulateRuntimeSdk, invokeInContainer, writeArchive } from "../../tests/artefact/lambdaArtefact";
+import { albEvent, ContainerRun, invokeInContainer, unpackArtefact, type UnpackedArtefact } from "../../tests/artefact/lambdaArtefact";
 import { plain, RecordedResource } from "../../tests/support/pulumiMocks";
 import { createStatusHandler } from "./handler";
 import { ExampleRun, runExampleStack, singleValue } from "./testSupport";
@@ -20,6 +19,7 @@ let work: string;
 let packageDir: string;
 let entries: string[];
 let sdkPath: string;
+let artefact: UnpackedArtefact;
 let targetGroupArn: string;
 let multiValueTargetGroup: boolean;
 
@@ -28,17 +28,11 @@ beforeAll(async () => {
   fn = run.mocks.find("aws:lambda/function:Function", "status-fn");
   targetGroupArn = run.mocks.find("aws:lambda/permission:Permission", "status-alb-invoke").inputs.sourceArn;
   multiValueTargetGroup = run.mocks.find("aws:lb/targetGroup:TargetGroup", "status-tg").inputs.lambdaMultiValueHeadersEnabled;
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "status-service-artefact-"));
-  packageDir = path.join(work, "package");
-  entries = await writeArchive(fn.inputs.code as pulumi.asset.AssetArchive, packageDir);
-  sdkPath = emulateRuntimeSdk(work);
+  artefact = await unpackArtefact(fn.inputs.code as pulumi.asset.AssetArchive, "status-service-artefact");
+  ({ work, packageDir, entries, sdkPath } = artefact);
 });
 
-afterAll(() => {
-  if (work) {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-});
+afterAll(() => artefact?.remove());
 
 /** The function's environment as deployed, plus what the Lambda runtime adds. */
 function containerEnv(overrides: Record<string, string> = {}): Record<string, string> {

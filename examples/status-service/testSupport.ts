@@ -5,43 +5,22 @@
  * Pulumi keeps its runtime state on jest's per-file global: call {@link runExampleStack} once per
  * test file.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent } from "aws-lambda";
-import { parse } from "yaml";
 
 import { installPulumiMocks, PulumiMockHarness, settled, unwrap } from "../../tests/support/pulumiMocks";
+import { parseStackFile, type StackFile } from "../../tests/support/pulumiStack";
 import { PROJECT } from "./service";
 
 export const EXAMPLE_DIR = __dirname;
 
-/** The example stack file, parsed. */
-export interface ExampleStackFile {
-  /** The `config:` map exactly as committed. */
-  config: Record<string, unknown>;
-  region: string;
-  accountId: string;
-  /** `status-service:<key>` values, without the namespace. */
-  project: Record<string, unknown>;
-}
+/** The example stack file, parsed (`project` holds the `status-service:` keys). */
+export type ExampleStackFile = StackFile;
 
 /** Parses Pulumi.example.yaml. */
 export function readExampleStackFile(): ExampleStackFile {
-  const doc = parse(fs.readFileSync(path.join(EXAMPLE_DIR, "Pulumi.example.yaml"), "utf8")) as { config?: Record<string, unknown> };
-  const config = doc.config ?? {};
-  const project = Object.fromEntries(
-    Object.entries(config)
-      .filter(([key]) => key.startsWith(`${PROJECT}:`))
-      .map(([key, value]) => [key.slice(PROJECT.length + 1), value]),
-  );
-  const accounts = config["aws:allowedAccountIds"];
-  return {
-    config,
-    region: String(config["aws:region"]),
-    accountId: Array.isArray(accounts) ? String(accounts[0]) : "000000000000",
-    project,
-  };
+  return parseStackFile(path.join(EXAMPLE_DIR, "Pulumi.example.yaml"), PROJECT);
 }
 
 /** The program's exports. */

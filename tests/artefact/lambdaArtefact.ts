@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
@@ -78,6 +79,27 @@ export function emulateRuntimeSdk(dir: string): string {
     }
   }
   return modules;
+}
+
+/** A function's code asset unpacked to a temporary folder, ready to run like a Lambda container. */
+export interface UnpackedArtefact {
+  /** The temporary folder holding everything (remove with {@link UnpackedArtefact.remove}). */
+  work: string;
+  /** The package itself: `__index.js` and `node_modules/`. */
+  packageDir: string;
+  /** The archive's entries as written. */
+  entries: string[];
+  /** The folder standing in for the runtime's AWS SDK; put it on NODE_PATH. */
+  sdkPath: string;
+  remove(): void;
+}
+
+/** Writes a function's code asset to a new temporary folder, beside a stand-in for the runtime SDK. */
+export async function unpackArtefact(code: pulumi.asset.AssetArchive, prefix: string): Promise<UnpackedArtefact> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const packageDir = path.join(work, "package");
+  const entries = await writeArchive(code, packageDir);
+  return { work, packageDir, entries, sdkPath: emulateRuntimeSdk(work), remove: () => fs.rmSync(work, { recursive: true, force: true }) };
 }
 
 /** What one child-process container run returns. */

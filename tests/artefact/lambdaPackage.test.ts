@@ -8,7 +8,6 @@
  * many invocations can only come from the handler's callbackFactory doing it once per container.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
@@ -20,7 +19,7 @@ import { plain, RecordedResource } from "../support/pulumiMocks";
 import { runStack, StackRun } from "../support/pulumiStack";
 import { startSecretsStandIn, SecretsStandIn } from "../support/secretsStandIn";
 import { startSlackStandIn, SlackStandIn } from "../support/slackStandIn";
-import { albEvent, ContainerRun, emulateRuntimeSdk, folderSize, invokeInContainer, writeArchive } from "./lambdaArtefact";
+import { albEvent, ContainerRun, folderSize, invokeInContainer, unpackArtefact, type UnpackedArtefact } from "./lambdaArtefact";
 
 let run: StackRun;
 let fn: RecordedResource;
@@ -28,21 +27,16 @@ let work: string;
 let packageDir: string;
 let entries: string[];
 let sdkPath: string;
+let artefact: UnpackedArtefact;
 
 beforeAll(async () => {
   run = await runStack("dev");
   fn = run.mocks.find("aws:lambda/function:Function", "hipchat-proxy-fn");
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "hipchat-proxy-artefact-"));
-  packageDir = path.join(work, "package");
-  entries = await writeArchive(fn.inputs.code as pulumi.asset.AssetArchive, packageDir);
-  sdkPath = emulateRuntimeSdk(work);
+  artefact = await unpackArtefact(fn.inputs.code as pulumi.asset.AssetArchive, "hipchat-proxy-artefact");
+  ({ work, packageDir, entries, sdkPath } = artefact);
 });
 
-afterAll(() => {
-  if (work) {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-});
+afterAll(() => artefact?.remove());
 
 describe("the package", () => {
   it("holds the serialized handler and only what runs", () => {

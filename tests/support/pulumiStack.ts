@@ -33,20 +33,18 @@ export interface StackFile {
   config: Record<string, unknown>;
   region: string;
   accountId: string;
-  /** `hipchat-proxy:<key>` values, without the namespace. */
+  /** `<project>:<key>` values, without the namespace. */
   project: Record<string, unknown>;
 }
 
-/** Parses Pulumi.<stack>.yaml from the repository root. */
-export function readStackFile(stack: StackName): StackFile {
-  const doc = parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config?: Record<string, unknown>;
-  };
+/** Parses any Pulumi stack file, splitting out one project's namespace. */
+export function parseStackFile(file: string, projectName: string): StackFile {
+  const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
   const config = doc.config ?? {};
   const project: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (key.startsWith(`${PROJECT}:`)) {
-      project[key.slice(PROJECT.length + 1)] = value;
+    if (key.startsWith(`${projectName}:`)) {
+      project[key.slice(projectName.length + 1)] = value;
     }
   }
   const accounts = config["aws:allowedAccountIds"];
@@ -56,6 +54,11 @@ export function readStackFile(stack: StackName): StackFile {
     accountId: Array.isArray(accounts) ? String(accounts[0]) : "000000000000",
     project,
   };
+}
+
+/** Parses Pulumi.<stack>.yaml from the repository root. */
+export function readStackFile(stack: StackName): StackFile {
+  return parseStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
 }
 
 /** Dummy secret values for one stack: distinctive strings a test can search for. */
