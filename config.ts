@@ -113,14 +113,24 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
     throw read.error(unknown[0], `is not a setting of this project (known: ${STACK_CONFIG_KEYS.join(", ")})`);
   }
 
-  const certificateArn = read.string("certificateArn", /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/, "an ACM certificate ARN");
+  const certificateArn = read.string(
+    "certificateArn",
+    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/,
+    "an ACM certificate ARN",
+  );
   const publicZoneId = read.string("publicZoneId", /^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID (Z…)");
   const publicZoneName = read.string("publicZoneName");
   const dnsRoleArn = read.string("dnsRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, "an IAM role ARN");
   if (certificateArn !== undefined && publicZoneId !== undefined) {
-    throw read.error("certificateArn", `conflicts with ${cfg.name}:publicZoneId: set only one (an existing certificate, or the public zone to validate a new one in)`);
+    throw read.error(
+      "certificateArn",
+      `conflicts with ${cfg.name}:publicZoneId: set only one (an existing certificate, or the public zone to validate a new one in)`,
+    );
   }
-  for (const [key, value] of [["publicZoneName", publicZoneName], ["dnsRoleArn", dnsRoleArn]] as const) {
+  for (const [key, value] of [
+    ["publicZoneName", publicZoneName],
+    ["dnsRoleArn", dnsRoleArn],
+  ] as const) {
     if (value !== undefined && publicZoneId === undefined) {
       throw read.error(key, `needs ${cfg.name}:publicZoneId`);
     }
@@ -137,7 +147,11 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
     hostname: read.requiredString("hostname"),
     privateZoneId: read.string("privateZoneId", /^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID (Z…)"),
     privateZoneName: read.string("privateZoneName"),
-    allowedSecurityGroupIds: read.stringList("allowedSecurityGroupIds", /^sg-[0-9a-f]{8,17}$/, "security group IDs (sg-…)"),
+    allowedSecurityGroupIds: read.stringList(
+      "allowedSecurityGroupIds",
+      /^sg-[0-9a-f]{8,17}$/,
+      "security group IDs (sg-…)",
+    ),
     allowedCidrBlocks: read.stringList("allowedCidrBlocks"),
     legacyHostnames: read.stringList("legacyHostnames"),
     certificateArn,
@@ -255,7 +269,11 @@ export function parseHipChatTokens(value: unknown, fail: (msg: string) => Error)
       return { token: entry.token };
     }
     const rooms = entry.rooms;
-    if (!Array.isArray(rooms) || rooms.length === 0 || !rooms.every((r) => (typeof r === "string" && r.trim() !== "") || (Number.isInteger(r) && r >= 1))) {
+    if (
+      !Array.isArray(rooms) ||
+      rooms.length === 0 ||
+      !rooms.every((r) => (typeof r === "string" && r.trim() !== "") || (Number.isInteger(r) && r >= 1))
+    ) {
       throw fail(`entry ${i}: rooms must be a non-empty list of room names or IDs (omit it to allow every room)`);
     }
     return { token: entry.token, rooms: rooms as (string | number)[] };

@@ -6,7 +6,11 @@
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
 /** In-process form, for the warm comparison. */
-export function baselineHandler(slackApiUrl: string, token: string, channel: string): (event: ALBEvent) => Promise<ALBResult> {
+export function baselineHandler(
+  slackApiUrl: string,
+  token: string,
+  channel: string,
+): (event: ALBEvent) => Promise<ALBResult> {
   return async (event) => {
     const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : (event.body ?? "");
     const text = String((JSON.parse(raw) as { message?: unknown }).message ?? "");

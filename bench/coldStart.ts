@@ -41,7 +41,8 @@ export async function buildArtefact(work: string): Promise<Artefact> {
   await writeArchive(fn.inputs.code as pulumi.asset.AssetArchive, packageDir);
   const sdkPath = emulateRuntimeSdk(work);
   const env = plain(fn.inputs.environment?.variables ?? {}) as Record<string, string>;
-  const anyRoomToken = run.secrets.hipchatTokens.find((t) => !("rooms" in t))?.token ?? run.secrets.hipchatTokens[0].token;
+  const anyRoomToken =
+    run.secrets.hipchatTokens.find((t) => !("rooms" in t))?.token ?? run.secrets.hipchatTokens[0].token;
   const targetGroupArn = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/bench/0123456789abcdef";
   const event = albEvent({
     method: "POST",
@@ -53,20 +54,26 @@ export async function buildArtefact(work: string): Promise<Artefact> {
   const modules = path.join(packageDir, "node_modules");
   const packages: { name: string; bytes: number }[] = [];
   for (const entry of fs.existsSync(modules) ? fs.readdirSync(modules) : []) {
-    const names = entry.startsWith("@") ? fs.readdirSync(path.join(modules, entry)).map((n) => `${entry}/${n}`) : [entry];
+    const names = entry.startsWith("@")
+      ? fs.readdirSync(path.join(modules, entry)).map((n) => `${entry}/${n}`)
+      : [entry];
     for (const name of names) packages.push({ name, bytes: folderSize(path.join(modules, name)).bytes });
   }
   packages.sort((a, b) => b.bytes - a.bytes);
   let neverRunBytes = 0;
   for (const entry of fs.readdirSync(modules, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && /\.(map|d\.[cm]?ts|ts|md|markdown)$/i.test(entry.name)) neverRunBytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+    if (entry.isFile() && /\.(map|d\.[cm]?ts|ts|md|markdown)$/i.test(entry.name))
+      neverRunBytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
   }
   return {
     packageDir,
     sdkPath,
     env,
     secretArn: env.SECRET_ARN,
-    secretString: JSON.stringify({ slackToken: run.secrets.slackToken, hipchatTokens: JSON.stringify(run.secrets.hipchatTokens) }),
+    secretString: JSON.stringify({
+      slackToken: run.secrets.slackToken,
+      hipchatTokens: JSON.stringify(run.secrets.hipchatTokens),
+    }),
     slackToken: run.secrets.slackToken,
     event,
     size: { ...folderSize(packageDir), packages, neverRunBytes },
@@ -113,7 +120,12 @@ new Promise((resolve, reject) => {
 `;
 
 /** Loads `moduleFile` in a fresh Node process and answers `event` once. */
-export function coldRun(work: string, moduleFile: string, event: ALBEvent, env: Record<string, string>): Promise<ColdRun> {
+export function coldRun(
+  work: string,
+  moduleFile: string,
+  event: ALBEvent,
+  env: Record<string, string>,
+): Promise<ColdRun> {
   const runner = path.join(work, "cold-runner.js");
   if (!fs.existsSync(runner)) fs.writeFileSync(runner, RUNNER);
   const stamp = `${process.hrtime.bigint()}`;
@@ -124,7 +136,12 @@ export function coldRun(work: string, moduleFile: string, event: ALBEvent, env: 
     execFile(
       process.execPath,
       [runner, moduleFile, eventFile, outFile],
-      { cwd: path.dirname(moduleFile), env: { PATH: process.env.PATH ?? "", HOME: work, ...env }, timeout: 30_000, maxBuffer: 8 * 1024 * 1024 },
+      {
+        cwd: path.dirname(moduleFile),
+        env: { PATH: process.env.PATH ?? "", HOME: work, ...env },
+        timeout: 30_000,
+        maxBuffer: 8 * 1024 * 1024,
+      },
       (err, _stdout, stderr) => {
         if (err) return reject(new Error(`cold run failed: ${err.message}\n${stderr.slice(0, 2000)}`));
         try {

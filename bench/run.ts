@@ -60,7 +60,12 @@ const notifyEvent = (i: number) =>
   albEvent({
     url: "/v2/room/Ops/notification",
     headers: { authorization: `Bearer ${HIPCHAT_TOKEN}` },
-    json: { message: `<b>api-master #${i}</b> passed in 2 min (<a href="https://ci.example.com/job/${i}/">Open</a>)`, color: "green", from: "Jenkins", notify: true },
+    json: {
+      message: `<b>api-master #${i}</b> passed in 2 min (<a href="https://ci.example.com/job/${i}/">Open</a>)`,
+      color: "green",
+      from: "Jenkins",
+      notify: true,
+    },
     headerForm: "multi",
   });
 
@@ -110,7 +115,13 @@ async function warmOverhead(n: number = WARM_N, latencyMs = 0): Promise<Warm> {
     }
     const h = summarize(timed.handler);
     const b = summarize(timed.baseline);
-    return { handler: h, baseline: b, ratioMedian: h.median / b.median, ratioP95: h.p95 / b.p95, slackLatencyMs: latencyMs };
+    return {
+      handler: h,
+      baseline: b,
+      ratioMedian: h.median / b.median,
+      ratioP95: h.p95 / b.p95,
+      slackLatencyMs: latencyMs,
+    };
   } finally {
     await rig.close();
   }
@@ -135,7 +146,12 @@ async function perContainer(): Promise<PerContainer> {
       if (res.statusCode !== 204) throw new Error(`answered ${res.statusCode}`);
       await betweenInvocations();
     }
-    return { invocations: CONNECTIONS_N, slackConnections: rig.slack.connections(), secretFetches: rig.secretFetches(), delivered: rig.slack.delivered.length };
+    return {
+      invocations: CONNECTIONS_N,
+      slackConnections: rig.slack.connections(),
+      secretFetches: rig.secretFetches(),
+      delivered: rig.slack.delivered.length,
+    };
   } finally {
     await rig.close();
   }
@@ -171,7 +187,11 @@ async function conversionThroughput(): Promise<Throughput> {
   };
   const html = messages.filter((m) => m.format === "html");
   const text = messages.filter((m) => m.format === "text");
-  return { html: { messages: html.length, msgsPerSec: rate(html) }, text: { messages: text.length, msgsPerSec: rate(text) }, corpusSource: source };
+  return {
+    html: { messages: html.length, msgsPerSec: rate(html) },
+    text: { messages: text.length, msgsPerSec: rate(text) },
+    corpusSource: source,
+  };
 }
 
 /** The converter's corpus (tests/handler/convert/corpus.ts); a few built-in messages if it is gone. */
@@ -181,9 +201,19 @@ async function loadCorpus(): Promise<{ messages: HipChatMessage[]; source: strin
     return { messages: mod.corpus.map((e) => e.message), source: "tests/handler/convert/corpus.ts" };
   } catch {
     const messages: HipChatMessage[] = [
-      { format: "html", color: "red", from: "Jenkins", message: '<b>api #142</b> FAILED (<a href="https://ci.example.com/142/">Open</a>)<br>Changes: <i>fix</i>' },
+      {
+        format: "html",
+        color: "red",
+        from: "Jenkins",
+        message: '<b>api #142</b> FAILED (<a href="https://ci.example.com/142/">Open</a>)<br>Changes: <i>fix</i>',
+      },
       { format: "html", message: "<ul><li>web-1 <b>OK</b></li><li>web-2 <s>down</s></li></ul><pre>exit 1</pre>" },
-      { format: "text", color: "green", from: "Bamboo", message: "(successful) API › Master › #77 passed @here https://bamboo.example.com/77" },
+      {
+        format: "text",
+        color: "green",
+        from: "Bamboo",
+        message: "(successful) API › Master › #77 passed @here https://bamboo.example.com/77",
+      },
       { format: "text", message: "PROBLEM: disk /var 95% on db-1 & db-2 <critical> @all" },
     ];
     return { messages, source: "bench/run.ts built-in fallback (corpus.ts not found)" };
@@ -220,10 +250,18 @@ async function artefactFigures(): Promise<{ cold: Cold; pkg: Package }> {
   try {
     progress("computing the Lambda artefact under Pulumi mocks (closure serialization)…");
     const artefact = await buildArtefact(work);
-    const pkg = { bytes: artefact.size.bytes, files: artefact.size.files, largest: artefact.size.packages.slice(0, 8), neverRunBytes: artefact.size.neverRunBytes };
+    const pkg = {
+      bytes: artefact.size.bytes,
+      files: artefact.size.files,
+      largest: artefact.size.packages.slice(0, 8),
+      neverRunBytes: artefact.size.neverRunBytes,
+    };
     const slack = await startSlackStandIn({ tokens: [artefact.slackToken] });
     const secrets = await startSecretsStandIn({ [artefact.secretArn]: artefact.secretString });
-    const extension = await startSecretsExtensionStandIn({ [artefact.secretArn]: artefact.secretString }, "bench-session-token");
+    const extension = await startSecretsExtensionStandIn(
+      { [artefact.secretArn]: artefact.secretString },
+      "bench-session-token",
+    );
     const baselineFile = path.join(work, "baseline", "index.js");
     fs.mkdirSync(path.dirname(baselineFile), { recursive: true });
     fs.writeFileSync(baselineFile, BASELINE_MODULE);
@@ -243,7 +281,11 @@ async function artefactFigures(): Promise<{ cold: Cold; pkg: Package }> {
     // With the extension layer the component would set its port; the stand-in plays the extension.
     const extensionEnv = { ...artefactEnv, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port) };
     const baselineEnv = { SLACK_API_URL: slack.url, SLACK_TOKEN: artefact.slackToken, SLACK_CHANNEL: "#deploys" };
-    const runs: { artefact: ColdRun[]; withExtension: ColdRun[]; baseline: ColdRun[] } = { artefact: [], withExtension: [], baseline: [] };
+    const runs: { artefact: ColdRun[]; withExtension: ColdRun[]; baseline: ColdRun[] } = {
+      artefact: [],
+      withExtension: [],
+      baseline: [],
+    };
     const index = path.join(artefact.packageDir, "__index.js");
     try {
       progress(`cold starts: ${COLD_RUNS} fresh processes each, interleaved…`);
@@ -254,12 +296,16 @@ async function artefactFigures(): Promise<{ cold: Cold; pkg: Package }> {
         const a = await coldRun(work, index, artefact.event, artefactEnv);
         const e = await coldRun(work, index, artefact.event, extensionEnv);
         const b = await coldRun(work, baselineFile, artefact.event, baselineEnv);
-        if (a.status !== 204 || e.status !== 204 || b.status !== 204) throw new Error(`cold run answered ${a.status} (artefact), ${e.status} (with extension), ${b.status} (baseline)`);
+        if (a.status !== 204 || e.status !== 204 || b.status !== 204)
+          throw new Error(
+            `cold run answered ${a.status} (artefact), ${e.status} (with extension), ${b.status} (baseline)`,
+          );
         runs.artefact.push(a);
         runs.withExtension.push(e);
         runs.baseline.push(b);
       }
-      if (extension.calls.length !== COLD_RUNS) throw new Error(`the extension was asked ${extension.calls.length} times for ${COLD_RUNS} runs`);
+      if (extension.calls.length !== COLD_RUNS)
+        throw new Error(`the extension was asked ${extension.calls.length} times for ${COLD_RUNS} runs`);
     } finally {
       await slack.close();
       await secrets.close();
@@ -301,7 +347,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: Record<string, unknown> = {
     when: new Date().toISOString(),
-    machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+    },
     targets: TARGETS,
   };
   const errors: Record<string, string> = {};
@@ -335,13 +386,27 @@ async function main(): Promise<void> {
   results.errors = errors;
   results.durationSeconds = round((Date.now() - started) / 1000, 1);
 
-  const rows: [string, string, string, string, string][] = [["Figure", "Handler", "Baseline", "Ratio / value", "Target"]];
+  const rows: [string, string, string, string, string][] = [
+    ["Figure", "Handler", "Baseline", "Ratio / value", "Target"],
+  ];
   if (warm) {
-    rows.push(["1. Warm request, median", ms(warm.handler.median), ms(warm.baseline.median), `${round(warm.ratioMedian, 2)}×`, `≤ ${TARGETS.warmRatio}× ${verdict(warm.ratioMedian <= TARGETS.warmRatio)}`]);
+    rows.push([
+      "1. Warm request, median",
+      ms(warm.handler.median),
+      ms(warm.baseline.median),
+      `${round(warm.ratioMedian, 2)}×`,
+      `≤ ${TARGETS.warmRatio}× ${verdict(warm.ratioMedian <= TARGETS.warmRatio)}`,
+    ]);
     rows.push(["   Warm request, p95", ms(warm.handler.p95), ms(warm.baseline.p95), `${round(warm.ratioP95, 2)}×`, ""]);
   } else rows.push(["1. Warm request", "n/a", "n/a", errors.warm ?? "", `≤ ${TARGETS.warmRatio}×`]);
   if (warmSlow) {
-    rows.push([`   Warm, Slack answering in ${SLOW_SLACK_MS} ms`, ms(warmSlow.handler.median), ms(warmSlow.baseline.median), `${round(warmSlow.ratioMedian, 3)}×`, "(context)"]);
+    rows.push([
+      `   Warm, Slack answering in ${SLOW_SLACK_MS} ms`,
+      ms(warmSlow.handler.median),
+      ms(warmSlow.baseline.median),
+      `${round(warmSlow.ratioMedian, 3)}×`,
+      "(context)",
+    ]);
   }
   if (artefact) {
     const c = artefact.cold;
@@ -353,7 +418,13 @@ async function main(): Promise<void> {
       `≤ ${TARGETS.coldRatio}× ${verdict(c.ratioFirstResponse <= TARGETS.coldRatio)}`,
     ]);
     rows.push(["   of which module load + init", ms(c.artefact.loadMs.median), ms(c.baseline.loadMs.median), "", ""]);
-    rows.push(["   process start → 1st answer", ms(c.artefact.sinceProcessStartMs.median), ms(c.baseline.sinceProcessStartMs.median), `${round(c.ratioSinceProcessStart, 2)}×`, "(incl. Node boot)"]);
+    rows.push([
+      "   process start → 1st answer",
+      ms(c.artefact.sinceProcessStartMs.median),
+      ms(c.baseline.sinceProcessStartMs.median),
+      `${round(c.ratioSinceProcessStart, 2)}×`,
+      "(incl. Node boot)",
+    ]);
     rows.push([
       "   with the Secrets extension layer",
       ms(c.withExtension.firstResponseMs.median),
@@ -363,17 +434,53 @@ async function main(): Promise<void> {
     ]);
   } else rows.push(["2. Cold start", "n/a", "n/a", errors.artefact ?? "", `≤ ${TARGETS.coldRatio}×`]);
   if (containers) {
-    rows.push(["3. Slack connections / container", String(containers.slackConnections), "", `${containers.invocations} invocations`, `= 1 ${verdict(containers.slackConnections === 1)}`]);
-    rows.push(["   Secret fetches / container", String(containers.secretFetches), "", `${containers.invocations} invocations`, `= 1 ${verdict(containers.secretFetches === 1)}`]);
+    rows.push([
+      "3. Slack connections / container",
+      String(containers.slackConnections),
+      "",
+      `${containers.invocations} invocations`,
+      `= 1 ${verdict(containers.slackConnections === 1)}`,
+    ]);
+    rows.push([
+      "   Secret fetches / container",
+      String(containers.secretFetches),
+      "",
+      `${containers.invocations} invocations`,
+      `= 1 ${verdict(containers.secretFetches === 1)}`,
+    ]);
   } else rows.push(["3. Connections / container", "n/a", "", errors.perContainer ?? "", "= 1"]);
   if (artefact) {
-    rows.push(["4. Package, unpacked", mb(artefact.pkg.bytes), "", `${artefact.pkg.files} files`, `≤ 3 MB ${verdict(artefact.pkg.bytes <= TARGETS.packageBytes)}`]);
+    rows.push([
+      "4. Package, unpacked",
+      mb(artefact.pkg.bytes),
+      "",
+      `${artefact.pkg.files} files`,
+      `≤ 3 MB ${verdict(artefact.pkg.bytes <= TARGETS.packageBytes)}`,
+    ]);
     const runnable = artefact.pkg.bytes - artefact.pkg.neverRunBytes;
-    rows.push(["   without files Node never loads", mb(runnable), "", `.map/.d.ts/.ts/.md: ${mb(artefact.pkg.neverRunBytes)}`, `≤ 3 MB ${verdict(runnable <= TARGETS.packageBytes)}`]);
+    rows.push([
+      "   without files Node never loads",
+      mb(runnable),
+      "",
+      `.map/.d.ts/.ts/.md: ${mb(artefact.pkg.neverRunBytes)}`,
+      `≤ 3 MB ${verdict(runnable <= TARGETS.packageBytes)}`,
+    ]);
   } else rows.push(["4. Package, unpacked", "n/a", "", errors.artefact ?? "", "≤ 3 MB"]);
   if (conversion) {
-    rows.push(["5. Conversion, html", `${Math.round(conversion.html.msgsPerSec).toLocaleString("en")} msgs/s`, "", `${conversion.html.messages} corpus msgs`, ""]);
-    rows.push(["   Conversion, text", `${Math.round(conversion.text.msgsPerSec).toLocaleString("en")} msgs/s`, "", `${conversion.text.messages} corpus msgs`, ""]);
+    rows.push([
+      "5. Conversion, html",
+      `${Math.round(conversion.html.msgsPerSec).toLocaleString("en")} msgs/s`,
+      "",
+      `${conversion.html.messages} corpus msgs`,
+      "",
+    ]);
+    rows.push([
+      "   Conversion, text",
+      `${Math.round(conversion.text.msgsPerSec).toLocaleString("en")} msgs/s`,
+      "",
+      `${conversion.text.messages} corpus msgs`,
+      "",
+    ]);
   } else rows.push(["5. Conversion", "n/a", "", errors.conversion ?? "", ""]);
 
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -386,7 +493,10 @@ async function main(): Promise<void> {
     ...rows.slice(1).map(line),
     "",
   ];
-  if (artefact) out.push(`Largest packages in the artefact: ${artefact.pkg.largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(", ")}`);
+  if (artefact)
+    out.push(
+      `Largest packages in the artefact: ${artefact.pkg.largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(", ")}`,
+    );
   if (conversion) out.push(`Corpus: ${conversion.corpusSource}`);
   for (const [part, message] of Object.entries(errors)) out.push(`Not measured (${part}): ${message}`);
   const file = path.join(__dirname, "results.json");

@@ -124,7 +124,16 @@ export function findPackageRoot(startDir: string): string {
  * TypeScript sources and documentation. `@slack/web-api` alone ships about 6 MB of them. Licence
  * files and package.json are always kept.
  */
-export const DEFAULT_NON_RUNTIME_FILES: readonly string[] = ["*.map", "*.d.ts", "*.d.mts", "*.d.cts", "*.ts", "*.tsbuildinfo", "*.md", "*.markdown"];
+export const DEFAULT_NON_RUNTIME_FILES: readonly string[] = [
+  "*.map",
+  "*.d.ts",
+  "*.d.mts",
+  "*.d.cts",
+  "*.ts",
+  "*.tsbuildinfo",
+  "*.md",
+  "*.markdown",
+];
 
 /** What {@link pruneNestedPackages} leaves out of each package folder. */
 export interface PruneOptions {
@@ -153,7 +162,8 @@ export async function pruneNestedPackages(
   options: PruneOptions | ReadonlySet<string>,
   rootDir: string = process.cwd(),
 ): Promise<pulumi.asset.AssetArchive> {
-  const { excluded, nonRuntimeFiles = DEFAULT_NON_RUNTIME_FILES } = options instanceof Set ? { excluded: options } : (options as PruneOptions);
+  const { excluded, nonRuntimeFiles = DEFAULT_NON_RUNTIME_FILES } =
+    options instanceof Set ? { excluded: options } : (options as PruneOptions);
   const dropFile = globMatcher(nonRuntimeFiles);
   const assets = await archive.assets;
   const pruned: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {};
@@ -185,17 +195,30 @@ function isFileArchive(entry: unknown): entry is { path: string | Promise<string
 /** A predicate for file names matching any of the `*` patterns (never package.json or licences). */
 function globMatcher(patterns: readonly string[]): (fileName: string) => boolean {
   const globs = patterns.map(
-    (p) => new RegExp(`^${p.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i"),
+    (p) =>
+      new RegExp(
+        `^${p
+          .split("*")
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+        "i",
+      ),
   );
   return (fileName) =>
-    fileName !== "package.json" && !/^(licen[cs]e|copying|notice)/i.test(fileName) && globs.some((g) => g.test(fileName));
+    fileName !== "package.json" &&
+    !/^(licen[cs]e|copying|notice)/i.test(fileName) &&
+    globs.some((g) => g.test(fileName));
 }
 
 /**
  * The files of a package folder (relative paths), leaving out excluded packages in its nested
  * `node_modules` and files `dropFile` matches; `undefined` when there is nothing to leave out.
  */
-function filesWithout(folder: string, excluded: ReadonlySet<string>, dropFile: (name: string) => boolean): string[] | undefined {
+function filesWithout(
+  folder: string,
+  excluded: ReadonlySet<string>,
+  dropFile: (name: string) => boolean,
+): string[] | undefined {
   const files: string[] = [];
   let removed = false;
   const walk = (dir: string, rel: string): void => {

@@ -78,7 +78,13 @@ export function pruneCodeTransformation(
       return undefined;
     }
     const code = args.props.code as pulumi.Output<pulumi.asset.AssetArchive>;
-    return { props: { ...args.props, code: code.apply((archive) => pruneNestedPackages(archive, { excluded, nonRuntimeFiles })) }, opts: args.opts };
+    return {
+      props: {
+        ...args.props,
+        code: code.apply((archive) => pruneNestedPackages(archive, { excluded, nonRuntimeFiles })),
+      },
+      opts: args.opts,
+    };
   };
 }
 
@@ -360,7 +366,14 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
             },
             ...(secret === undefined
               ? []
-              : [{ Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn }]),
+              : [
+                  {
+                    Sid: "ReadOwnSecret",
+                    Effect: "Allow",
+                    Action: ["secretsmanager:GetSecretValue"],
+                    Resource: secret.arn,
+                  },
+                ]),
           ],
         }),
       },
@@ -370,7 +383,10 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     // ------------------------------------------------------------ the function
     const variables = functionEnvironment(args.environment ?? {}, secret?.arn, this);
     const excludedPackages = expandPackagePatterns(
-      [...(args.runtimeProvidedPackages ?? DEFAULT_RUNTIME_PROVIDED_PACKAGES), ...(args.excludePackages ?? DEFAULT_EXCLUDED_PACKAGES)],
+      [
+        ...(args.runtimeProvidedPackages ?? DEFAULT_RUNTIME_PROVIDED_PACKAGES),
+        ...(args.excludePackages ?? DEFAULT_EXCLUDED_PACKAGES),
+      ],
       listInstalledPackages(findPackageRoot(process.cwd())),
     );
 
@@ -397,7 +413,9 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         // The first invocation must find its permissions, its secret value (if any) and its log group.
         dependsOn: secretVersion === undefined ? [rolePolicy, logGroup] : [rolePolicy, secretVersion, logGroup],
         // Drops excluded packages that included packages carry in their own node_modules.
-        transformations: [pruneCodeTransformation(new Set(excludedPackages), args.nonRuntimeFiles ?? DEFAULT_NON_RUNTIME_FILES)],
+        transformations: [
+          pruneCodeTransformation(new Set(excludedPackages), args.nonRuntimeFiles ?? DEFAULT_NON_RUNTIME_FILES),
+        ],
       },
     );
 

@@ -129,7 +129,9 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
   }
   for (const key of Object.keys(args.environment ?? {})) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) {
-      throw new Error(`environment variable name "${key}" is not valid: use letters, digits and "_", starting with a letter.`);
+      throw new Error(
+        `environment variable name "${key}" is not valid: use letters, digits and "_", starting with a letter.`,
+      );
     }
     if (RESERVED_ENVIRONMENT_NAMES.includes(key)) {
       throw new Error(
@@ -145,7 +147,7 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
     const secretNames = Object.keys(args.secrets);
     if (secretNames.length === 0) {
       throw new Error(
-        "secrets must name at least one value (for example { apiToken: config.requireSecret(\"apiToken\") }); " +
+        'secrets must name at least one value (for example { apiToken: config.requireSecret("apiToken") }); ' +
           "leave it unset for a service without secrets.",
       );
     }
@@ -221,7 +223,9 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
     );
   }
   if (!byValidation && args.certificateZoneName !== undefined) {
-    throw new Error("HTTPS is half-configured: [certificateZoneName] needs [certificateZoneId] (the public zone to validate in).");
+    throw new Error(
+      "HTTPS is half-configured: [certificateZoneName] needs [certificateZoneId] (the public zone to validate in).",
+    );
   }
   if (!byValidation && args.dnsProvider !== undefined) {
     throw new Error("HTTPS is half-configured: [dnsProvider] needs [certificateZoneId] (the public zone it manages).");
@@ -233,7 +237,10 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
   if (!https && args.redirectHttpToHttps !== undefined) {
     throw new Error("HTTPS is half-configured: [redirectHttpToHttps] needs [certificateArn] or [certificateZoneId].");
   }
-  if (typeof args.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(args.certificateArn)) {
+  if (
+    typeof args.certificateArn === "string" &&
+    !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(args.certificateArn)
+  ) {
     throw new Error(`certificateArn "${args.certificateArn}" is not an ACM certificate ARN.`);
   }
   if (args.certificateZoneName !== undefined) {

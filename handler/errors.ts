@@ -99,7 +99,12 @@ export const upstreamTimeout = (message: string, o?: ProxyErrorOptions) => new P
  * Slack is rate limiting and the invocation has no time left to wait. The headers follow HipChat's
  * rate-limit contract (Reset in Unix seconds) so clients such as hipchatter wait and resend.
  */
-export function rateLimited(message: string, retryAfterSeconds: number, nowMs: number = Date.now(), slackError?: string): ProxyError {
+export function rateLimited(
+  message: string,
+  retryAfterSeconds: number,
+  nowMs: number = Date.now(),
+  slackError?: string,
+): ProxyError {
   const retry = Math.max(1, Math.ceil(retryAfterSeconds));
   const reset = Math.ceil(nowMs / 1000) + retry;
   return new ProxyError(429, message, {

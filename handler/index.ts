@@ -43,11 +43,17 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     if (!env.SECRET_ARN?.trim()) throw new SettingsError("SECRET_ARN: required (the ARN of the proxy's secret)");
     const secretId = env.SECRET_ARN.trim();
     const sdkFetcher = awsSecretFetcher({ secretId, region: env.AWS_REGION });
-    const extensionPort = parsePort("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT);
+    const extensionPort = parsePort(
+      "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+      env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+    );
     const useExtension = extensionPort !== undefined && Boolean(env.AWS_SESSION_TOKEN);
     const secrets = createSecretCache(
       useExtension
-        ? firstFromExtension(extensionSecretFetcher({ secretId, port: extensionPort, sessionToken: env.AWS_SESSION_TOKEN! }), sdkFetcher)
+        ? firstFromExtension(
+            extensionSecretFetcher({ secretId, port: extensionPort, sessionToken: env.AWS_SESSION_TOKEN! }),
+            sdkFetcher,
+          )
         : sdkFetcher,
       settings.secretTtlMs,
     );
@@ -55,7 +61,10 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     // here is not cached: the first request fetches again and answers 503 if that fails too.
     // The extension only answers once the function is invoked, so with it the first request fetches.
     if (!useExtension) secrets.get().catch(() => undefined);
-    const slack = webApiGateway({ slackApiUrl: env.SLACK_API_URL?.trim() || undefined, timeoutMs: settings.slackTimeoutMs });
+    const slack = webApiGateway({
+      slackApiUrl: env.SLACK_API_URL?.trim() || undefined,
+      timeoutMs: settings.slackTimeoutMs,
+    });
     log.info("cold start", { rooms: settings.rooms.rooms.length, defaultChannel: settings.defaultChannel ?? "" });
     return createProxy({ settings, secrets, slack, log });
   } catch (err) {

@@ -29,7 +29,12 @@ export function createLogger(write: (line: string) => void = (l) => process.stdo
   const emit = (level: string, msg: string, fields: object = {}) =>
     write(JSON.stringify({ level, msg, time: new Date().toISOString(), ...fields }));
   return {
-    request: (entry) => emit(entry.status >= 500 ? "error" : entry.unsupported || entry.status >= 400 ? "warn" : "info", "request", entry),
+    request: (entry) =>
+      emit(
+        entry.status >= 500 ? "error" : entry.unsupported || entry.status >= 400 ? "warn" : "info",
+        "request",
+        entry,
+      ),
     error: (message, fields) => emit("error", message, fields),
     info: (message, fields) => emit("info", message, fields),
   };

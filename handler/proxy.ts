@@ -6,13 +6,7 @@
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";
 import { toSlackPayload } from "./convert";
-import {
-  badRequest,
-  notFound,
-  ProxyError,
-  reasonPhrase,
-  toProxyError,
-} from "./errors";
+import { badRequest, notFound, ProxyError, reasonPhrase, toProxyError } from "./errors";
 import type { SlackGateway } from "./gateway";
 import { authorizeRoom, authorizeUnscoped, canSeeRoom, extractToken, TokenAuthority, type Grant } from "./hipchat/auth";
 import { parseBody, type BodyFields } from "./hipchat/body";
@@ -62,15 +56,16 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
   const parse = createFieldParsers();
   const authorities = new WeakMap<ProxySecrets, TokenAuthority>();
   // Mention names (not ids or emails) from the user map, for `@name` in text messages.
-  const mentionUsers = Object.fromEntries(
-    [...settings.users].filter(([k]) => !/^\d+$/.test(k) && !k.includes("@")),
-  );
+  const mentionUsers = Object.fromEntries([...settings.users].filter(([k]) => !/^\d+$/.test(k) && !k.includes("@")));
   const convertOptions = {
     translateMentions: settings.translateMentions,
     mentionUsers,
     random: deps.random,
     // Only the error's class: its message could quote the sender's text.
-    onError: (err: unknown) => log.error("conversion failed; sent as escaped plain text", { error: err instanceof Error ? err.name : typeof err }),
+    onError: (err: unknown) =>
+      log.error("conversion failed; sent as escaped plain text", {
+        error: err instanceof Error ? err.name : typeof err,
+      }),
   };
 
   const authorityFor = (secrets: ProxySecrets): TokenAuthority => {
@@ -104,7 +99,10 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     }
   };
 
-  const roomCall = async (call: Call, parseFields: (f: BodyFields) => ParsedMessage): Promise<PostResult | undefined> => {
+  const roomCall = async (
+    call: Call,
+    parseFields: (f: BodyFields) => ParsedMessage,
+  ): Promise<PostResult | undefined> => {
     const requested = call.params.room;
     call.log.room = requested;
     const { room, channel } = findRoom(requested);
@@ -132,7 +130,10 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       return noContent();
     },
     "v1.rooms.message": async (call) => {
-      const roomId = typeof call.fields.room_id === "string" || typeof call.fields.room_id === "number" ? String(call.fields.room_id) : "";
+      const roomId =
+        typeof call.fields.room_id === "string" || typeof call.fields.room_id === "number"
+          ? String(call.fields.room_id)
+          : "";
       call.log.room = roomId || undefined;
       // Authorize before validating, as for v2: a scoped token learns nothing about other rooms.
       const found = roomId ? findRoom(roomId) : undefined;
@@ -143,7 +144,11 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       await send(call, found.channel, msg);
       // `format=xml` was v1's other answer format; errors stay JSON.
       return msg.responseFormat === "xml"
-        ? { statusCode: 200, headers: { "Content-Type": "application/xml; charset=utf-8" }, body: '<?xml version="1.0" encoding="utf-8"?>\n<response><status>sent</status></response>' }
+        ? {
+            statusCode: 200,
+            headers: { "Content-Type": "application/xml; charset=utf-8" },
+            body: '<?xml version="1.0" encoding="utf-8"?>\n<response><status>sent</status></response>',
+          }
         : json(200, { status: "sent" });
     },
     "room.list": async (call) => {
@@ -159,13 +164,19 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
           privacy: "public",
           is_archived: false,
           version: "1",
-          links: { self: `${base}/v2/room/${r.id}`, participants: `${base}/v2/room/${r.id}/participant`, webhooks: `${base}/v2/room/${r.id}/webhook` },
+          links: {
+            self: `${base}/v2/room/${r.id}`,
+            participants: `${base}/v2/room/${r.id}/participant`,
+            webhooks: `${base}/v2/room/${r.id}/webhook`,
+          },
         })),
         startIndex: start,
         maxResults: max,
         links: {
           self: `${base}/v2/room`,
-          ...(start + max < rooms.length ? { next: `${base}/v2/room?start-index=${start + max}&max-results=${max}` } : {}),
+          ...(start + max < rooms.length
+            ? { next: `${base}/v2/room?start-index=${start + max}&max-results=${max}` }
+            : {}),
           ...(start > 0 ? { prev: `${base}/v2/room?start-index=${Math.max(0, start - max)}&max-results=${max}` } : {}),
         },
       });
@@ -213,7 +224,15 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
         // The local budget counts from the request's start.
         const end = context ? now() + context.getRemainingTimeInMillis() : started + (deps.localBudgetMs ?? 10_000);
         const deadline = end - DEADLINE_MARGIN_MS;
-        response = await handlers[match.name]({ req, params: match.params, fields, grant, secrets, deadline, log: entry });
+        response = await handlers[match.name]({
+          req,
+          params: match.params,
+          fields,
+          grant,
+          secrets,
+          deadline,
+          log: entry,
+        });
       }
     } catch (err) {
       const error = toProxyError(err);
@@ -253,11 +272,17 @@ function noContent(): ProxyResponse {
 
 /** `auth_test=true`: HipChat answered 202 and did nothing else. */
 function accepted(): ProxyResponse {
-  return json(202, { success: { code: 202, type: reasonPhrase(202), message: "This auth_token has access to use this method." } });
+  return json(202, {
+    success: { code: 202, type: reasonPhrase(202), message: "This auth_token has access to use this method." },
+  });
 }
 
 export function errorResponse(error: ProxyError): ProxyResponse {
-  return { statusCode: error.statusCode, headers: { ...JSON_HEADERS, ...error.headers }, body: JSON.stringify(error.toJSON()) };
+  return {
+    statusCode: error.statusCode,
+    headers: { ...JSON_HEADERS, ...error.headers },
+    body: JSON.stringify(error.toJSON()),
+  };
 }
 
 function boundedInt(value: string | undefined, fallback: number, lo: number, hi: number): number {

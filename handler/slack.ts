@@ -75,7 +75,11 @@ export interface PostOptions {
 export async function postMessage(client: WebClient, message: SlackMessage, options: PostOptions): Promise<PostResult> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const fallback = (m: SlackMessage): SlackMessage => ({ ...withFromPrefix(m, m.username!), channel: m.channel, thread_ts: m.thread_ts });
+  const fallback = (m: SlackMessage): SlackMessage => ({
+    ...withFromPrefix(m, m.username!),
+    channel: m.channel,
+    thread_ts: m.thread_ts,
+  });
   let usedFallback = options.canCustomize === false && message.username !== undefined;
   let current = usedFallback ? fallback(message) : message;
   const pacer = options.pacer;
@@ -85,7 +89,8 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       const turn = pacer.nextTurn(message.channel, t);
       if (turn > t) {
         // Too late for this request: say when to come back, and spend no Slack call on it.
-        if (turn + options.attemptBudgetMs > options.deadline) throw slackRateLimited((turn - t) / 1000, t, "ratelimited");
+        if (turn + options.attemptBudgetMs > options.deadline)
+          throw slackRateLimited((turn - t) / 1000, t, "ratelimited");
         pacer.claim(message.channel, turn);
         await sleep(turn - t);
       }
@@ -130,7 +135,12 @@ function beforeDeadline<T>(call: Promise<T>, remainingMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(upstreamTimeout("Slack did not answer before the request's deadline; delivery is unknown", { slackError: "deadline" })),
+      () =>
+        reject(
+          upstreamTimeout("Slack did not answer before the request's deadline; delivery is unknown", {
+            slackError: "deadline",
+          }),
+        ),
       Math.max(0, remainingMs),
     );
   });
@@ -154,11 +164,24 @@ const PLATFORM_ERRORS: Readonly<Record<string, (slackError: string) => SlackFail
 };
 
 // A plain array: module-level Maps and Sets do not survive Pulumi's closure serialization.
-const AUTH_ERRORS: readonly string[] = ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"];
+const AUTH_ERRORS: readonly string[] = [
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+];
 
 /** Maps anything `@slack/web-api` throws to the HipChat-shaped error the client receives. */
 export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFailure {
-  const e = (err ?? {}) as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; original?: Error; message?: string };
+  const e = (err ?? {}) as {
+    code?: string;
+    data?: { error?: string };
+    retryAfter?: number;
+    statusCode?: number;
+    original?: Error;
+    message?: string;
+  };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
       return slackRateLimited(e.retryAfter ?? 1, nowMs, "ratelimited");
@@ -174,7 +197,9 @@ export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFa
     case ErrorCode.HTTPError: {
       const status = e.statusCode ?? 0;
       if (status === 429) return slackRateLimited(1, nowMs, "http_429");
-      return upstream(`Slack answered HTTP ${status}; the message was not confirmed, retry`, { slackError: `http_${status}` });
+      return upstream(`Slack answered HTTP ${status}; the message was not confirmed, retry`, {
+        slackError: `http_${status}`,
+      });
     }
     case ErrorCode.RequestError: {
       // In another realm (jest) the SDK re-wraps the DOMException, keeping its name only in the message.
@@ -194,7 +219,12 @@ export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFa
 }
 
 function slackRateLimited(retryAfterSeconds: number, nowMs: number, slackError: string): ProxyError {
-  return rateLimited("Slack rate limit reached for this room; retry after the reset time", retryAfterSeconds, nowMs, slackError);
+  return rateLimited(
+    "Slack rate limit reached for this room; retry after the reset time",
+    retryAfterSeconds,
+    nowMs,
+    slackError,
+  );
 }
 
 /** The SDK logs request failures with their messages; keep only errors, never arguments. */

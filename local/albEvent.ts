@@ -26,7 +26,8 @@ export const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:local:000000000000
 export function toAlbEvent(req: RawHttpRequest, multiValue: boolean): ALBEvent {
   const [rawPath, rawQuery = ""] = splitOnce(req.url, "?");
   const headers: [string, string][] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i].toLowerCase(), req.rawHeaders[i + 1]]);
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+    headers.push([req.rawHeaders[i].toLowerCase(), req.rawHeaders[i + 1]]);
   const add = (name: string, value: string) => {
     const existing = headers.findIndex(([n]) => n === name);
     if (name === "x-forwarded-for" && existing >= 0) headers[existing][1] += `, ${value}`;

@@ -72,7 +72,11 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
         .catch(() => {
           // The handler answers every error itself; reaching here is a bug, still answered in HipChat shape.
           res.writeHead(500, { "content-type": "application/json" });
-          res.end(JSON.stringify({ error: { code: 500, message: "Internal error in the HipChat proxy", type: "Internal Server Error" } }));
+          res.end(
+            JSON.stringify({
+              error: { code: 500, message: "Internal error in the HipChat proxy", type: "Internal Server Error" },
+            }),
+          );
         });
     });
   });
@@ -104,9 +108,15 @@ async function main(): Promise<void> {
   }
   const server = await startLocalServer(config);
   const lines = [`HipChat proxy listening on ${server.url}`];
-  lines.push(config.slackToken ? `Delivering to Slack at ${config.slackApiUrl ?? "https://slack.com/api/"}` : "SLACK_TOKEN is not set: messages are printed here, not sent.");
+  lines.push(
+    config.slackToken
+      ? `Delivering to Slack at ${config.slackApiUrl ?? "https://slack.com/api/"}`
+      : "SLACK_TOKEN is not set: messages are printed here, not sent.",
+  );
   if (config.implicitDefaultChannel) {
-    lines.push(`No ROOM_CHANNELS or DEFAULT_CHANNEL: every room maps to ${config.settings.defaultChannel} for this dry run.`);
+    lines.push(
+      `No ROOM_CHANNELS or DEFAULT_CHANNEL: every room maps to ${config.settings.defaultChannel} for this dry run.`,
+    );
   }
   if (config.generatedToken) {
     lines.push(

@@ -44,7 +44,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     ROOM_CHANNELS: env.ROOM_CHANNELS ?? (file.rooms !== undefined ? JSON.stringify(file.rooms) : undefined),
     DEFAULT_CHANNEL: env.DEFAULT_CHANNEL ?? file.defaultChannel,
     USER_MAP: env.USER_MAP ?? (file.users !== undefined ? JSON.stringify(file.users) : undefined),
-    TRANSLATE_MENTIONS: env.TRANSLATE_MENTIONS ?? (file.translateMentions !== undefined ? String(file.translateMentions) : undefined),
+    TRANSLATE_MENTIONS:
+      env.TRANSLATE_MENTIONS ?? (file.translateMentions !== undefined ? String(file.translateMentions) : undefined),
     SLACK_TIMEOUT_MS: env.SLACK_TIMEOUT_MS,
   };
   const slackToken = env.SLACK_TOKEN?.trim() || undefined;
@@ -56,7 +57,10 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   let tokens: AllowedToken[];
   let generatedToken: string | undefined;
   if (env.HIPCHAT_TOKENS?.trim()) {
-    const list = env.HIPCHAT_TOKENS.split(",").map((t) => t.trim()).filter(Boolean).map((token) => ({ token }));
+    const list = env.HIPCHAT_TOKENS.split(",")
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((token) => ({ token }));
     tokens = parseTokenList(list, "HIPCHAT_TOKENS");
   } else if (file.hipchatTokens !== undefined) {
     tokens = parseTokenList(file.hipchatTokens, `${env.SETTINGS_FILE}: hipchatTokens`);
@@ -67,7 +71,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
 
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError("PORT: expected a port number");
-  if (slackToken && !/^xox[a-z]-/.test(slackToken)) throw new SettingsError("SLACK_TOKEN: expected a Slack token (xoxb-…)");
+  if (slackToken && !/^xox[a-z]-/.test(slackToken))
+    throw new SettingsError("SLACK_TOKEN: expected a Slack token (xoxb-…)");
   return {
     host: env.HOST?.trim() || "127.0.0.1",
     port,

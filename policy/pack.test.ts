@@ -100,7 +100,10 @@ describe("the policy pack behind CrossGuard's server", () => {
     expect(info.getName()).toBe(POLICY_PACK_NAME);
     expect(info.getVersion()).toBe(packageJson.version);
     expect(info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()])).toEqual(
-      policies.map((p) => [p.name, p.enforcementLevel === "mandatory" ? EnforcementLevel.MANDATORY : EnforcementLevel.ADVISORY]),
+      policies.map((p) => [
+        p.name,
+        p.enforcementLevel === "mandatory" ? EnforcementLevel.MANDATORY : EnforcementLevel.ADVISORY,
+      ]),
     );
   });
 
@@ -127,7 +130,11 @@ describe("the policy pack behind CrossGuard's server", () => {
       environment: { variables: { SLACK_TOKEN: "xoxb-1234-5678-abcdefghijkl", LOG_LEVEL: "info" } },
     });
     expect(diagnostics).toEqual([
-      { policy: "lambda-env-no-secrets", level: "mandatory", message: expect.stringContaining("SLACK_TOKEN contains a Slack token") },
+      {
+        policy: "lambda-env-no-secrets",
+        level: "mandatory",
+        message: expect.stringContaining("SLACK_TOKEN contains a Slack token"),
+      },
       { policy: "resources-tagged", level: "advisory", message: expect.stringContaining("no tags") },
     ]);
   });
@@ -145,6 +152,8 @@ describe("the policy pack behind CrossGuard's server", () => {
       tags: { Name: "svc-fn" },
     });
     expect(permission).toEqual([]);
-    expect(fn).toEqual([expect.objectContaining({ policy: "lambda-env-no-secrets", message: expect.stringContaining("API_PASSWORD") })]);
+    expect(fn).toEqual([
+      expect.objectContaining({ policy: "lambda-env-no-secrets", message: expect.stringContaining("API_PASSWORD") }),
+    ]);
   });
 });

@@ -157,9 +157,7 @@ export const httpsListenerTls12: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: `Set \`sslPolicy: "${RECOMMENDED_TLS_POLICY}"\` (or another TLS 1.2+ policy).`,
-  validateResource: [aws.lb.Listener, aws.alb.Listener].map((cls) =>
-    validateResourceOfType(cls, checkListenerTls),
-  ),
+  validateResource: [aws.lb.Listener, aws.alb.Listener].map((cls) => validateResourceOfType(cls, checkListenerTls)),
 };
 
 /** An ingress rule's ports for a message, e.g. "tcp 443", "tcp 80-443" or "all traffic". */

@@ -70,7 +70,9 @@ describe("looksRandom", () => {
     // Names like "hipchat-proxy-production-alerts-2024" or "HipchatProxyProductionAlertsV2". (Made
     // of random letters instead of words, about 1 in 1,000 would pass for random: it is one.)
     const word = fc.constantFrom(
-      ..."hipchat proxy slack private lambda service production staging development alerts deploys channel room notify ops platform team default webhook message handler target group listener balancer internal secret token cache region account network monitor".split(" "),
+      ..."hipchat proxy slack private lambda service production staging development alerts deploys channel room notify ops platform team default webhook message handler target group listener balancer internal secret token cache region account network monitor".split(
+        " ",
+      ),
     );
     const identifier = fc
       .tuple(
@@ -80,23 +82,28 @@ describe("looksRandom", () => {
         fc.option(fc.stringMatching(/^(v\d|\d{4})$/), { nil: undefined }),
       )
       .map(([words, sep, capitalize, suffix]) =>
-        [...words.map((w) => (capitalize ? w[0].toUpperCase() + w.slice(1) : w)), ...(suffix ? [suffix] : [])].join(sep),
+        [...words.map((w) => (capitalize ? w[0].toUpperCase() + w.slice(1) : w)), ...(suffix ? [suffix] : [])].join(
+          sep,
+        ),
       );
     fc.assert(fc.property(identifier, (id) => !looksRandom(id)));
     fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 60n }), (n) => !looksRandom(n.toString())));
   });
 
   it("never flags shorter values than the minimum length", () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: MIN_RANDOM_LENGTH - 1 }), (s) => !looksRandom(s)),
-    );
+    fc.assert(fc.property(fc.string({ maxLength: MIN_RANDOM_LENGTH - 1 }), (s) => !looksRandom(s)));
   });
 });
 
 describe("secretReason", () => {
   it("never flags an ARN under a reference name", () => {
     const arn = fc
-      .tuple(fc.stringMatching(/^[a-z0-9-]{2,20}$/), fc.stringMatching(/^[a-z]{2}-[a-z]+-\d$/), fc.stringMatching(/^\d{12}$/), fc.stringMatching(/^[A-Za-z0-9/_+=.@-]{1,60}$/))
+      .tuple(
+        fc.stringMatching(/^[a-z0-9-]{2,20}$/),
+        fc.stringMatching(/^[a-z]{2}-[a-z]+-\d$/),
+        fc.stringMatching(/^\d{12}$/),
+        fc.stringMatching(/^[A-Za-z0-9/_+=.@-]{1,60}$/),
+      )
       .map(([service, region, account, rest]) => `arn:aws:${service}:${region}:${account}:${rest}`);
     const name = fc.stringMatching(/^[A-Z]{1,8}_(TOKEN|SECRET|PASSWORD|KEY)(_ARN|_ID|ID)$/);
     fc.assert(fc.property(name, arn, (n, a) => secretReason(n, a) === undefined));

@@ -125,9 +125,7 @@ export function looksRandom(value: string): boolean {
   }
   const digitGroups = value.match(/[0-9]+/g)?.length ?? 0;
   return (
-    digitGroups >= 2 &&
-    shannonEntropy(value) >= BASE64_ENTROPY_LIMIT &&
-    classSwitchRatio(value) >= CLASS_SWITCH_LIMIT
+    digitGroups >= 2 && shannonEntropy(value) >= BASE64_ENTROPY_LIMIT && classSwitchRatio(value) >= CLASS_SWITCH_LIMIT
   );
 }
 

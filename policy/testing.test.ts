@@ -19,27 +19,78 @@ const secretArn = `arn:aws:secretsmanager:eu-west-1:${account}:secret:svc-secret
 /** What a well-built private Lambda service looks like to the pack. */
 function compliantGraph(): ResourceUnderTest[] {
   return [
-    { type: t(aws.ec2.SecurityGroup), name: "svc-sg", props: {
-      vpcId: "vpc-1",
-      ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["10.0.0.0/16"] }, { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
-      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
-      ...tags("svc-sg"),
-    } },
-    { type: t(aws.lb.LoadBalancer), name: "svc-alb", props: { internal: true, loadBalancerType: "application", dropInvalidHeaderFields: true, subnets: ["subnet-a", "subnet-b"], ...tags("svc-alb") } },
+    {
+      type: t(aws.ec2.SecurityGroup),
+      name: "svc-sg",
+      props: {
+        vpcId: "vpc-1",
+        ingress: [
+          { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["10.0.0.0/16"] },
+          { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] },
+        ],
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+        ...tags("svc-sg"),
+      },
+    },
+    {
+      type: t(aws.lb.LoadBalancer),
+      name: "svc-alb",
+      props: {
+        internal: true,
+        loadBalancerType: "application",
+        dropInvalidHeaderFields: true,
+        subnets: ["subnet-a", "subnet-b"],
+        ...tags("svc-alb"),
+      },
+    },
     { type: t(aws.lb.TargetGroup), name: "svc-tg", props: { targetType: "lambda", ...tags("svc-tg") } },
-    { type: t(aws.lb.Listener), name: "svc-listener-http", props: { port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect" }], ...tags("svc-listener-http") } },
-    { type: t(aws.lb.Listener), name: "svc-listener", props: { port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", ...tags("svc-listener") } },
+    {
+      type: t(aws.lb.Listener),
+      name: "svc-listener-http",
+      props: { port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect" }], ...tags("svc-listener-http") },
+    },
+    {
+      type: t(aws.lb.Listener),
+      name: "svc-listener",
+      props: {
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        ...tags("svc-listener"),
+      },
+    },
     { type: t(aws.iam.Role), name: "svc-fn-role", props: { assumeRolePolicy: "{}", ...tags("svc-fn-role") } },
-    { type: t(aws.iam.RolePolicyAttachment), name: "svc-fn-logs", props: { role: "svc-fn-role", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" } },
+    {
+      type: t(aws.iam.RolePolicyAttachment),
+      name: "svc-fn-logs",
+      props: { role: "svc-fn-role", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" },
+    },
     { type: t(aws.secretsmanager.Secret), name: "svc-secrets", props: tags("svc-secrets") },
     { type: t(aws.cloudwatch.LogGroup), name: "svc-fn-logs", props: { retentionInDays: 30, ...tags("svc-fn-logs") } },
-    { type: t(aws.lambda.Function), name: "svc-fn", props: {
-      runtime: "nodejs22.x",
-      environment: { variables: { SECRETS_ARN: secretArn, LOG_LEVEL: "info" } },
-      ...tags("svc-fn"),
-    } },
-    { type: t(aws.lambda.Permission), name: "svc-alb-invoke", props: { action: "lambda:InvokeFunction", function: "svc-fn", principal: "elasticloadbalancing.amazonaws.com", sourceArn: tgArn } },
-    { type: t(aws.lb.TargetGroupAttachment), name: "svc-attachment", props: { targetGroupArn: tgArn, targetId: "arn:fn" } },
+    {
+      type: t(aws.lambda.Function),
+      name: "svc-fn",
+      props: {
+        runtime: "nodejs22.x",
+        environment: { variables: { SECRETS_ARN: secretArn, LOG_LEVEL: "info" } },
+        ...tags("svc-fn"),
+      },
+    },
+    {
+      type: t(aws.lambda.Permission),
+      name: "svc-alb-invoke",
+      props: {
+        action: "lambda:InvokeFunction",
+        function: "svc-fn",
+        principal: "elasticloadbalancing.amazonaws.com",
+        sourceArn: tgArn,
+      },
+    },
+    {
+      type: t(aws.lb.TargetGroupAttachment),
+      name: "svc-attachment",
+      props: { targetGroupArn: tgArn, targetId: "arn:fn" },
+    },
     { type: t(aws.route53.Record), name: "svc-dns", props: { type: "A", name: "svc.private.example.com" } },
     { type: "pulumi:pulumi:Stack", name: "hipchat-proxy-dev", props: {} },
   ];
@@ -58,7 +109,11 @@ describe("runPoliciesOnResources", () => {
     // Prepare: CallbackFunction without role/policies, a public ALB with HTTPS on the API default,
     // open ingress, a permission any load balancer may use, the token in the environment.
     const careless: ResourceUnderTest[] = [
-      { type: t(aws.ec2.SecurityGroup), name: "sg", props: { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] }] } },
+      {
+        type: t(aws.ec2.SecurityGroup),
+        name: "sg",
+        props: { ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] }] },
+      },
       { type: t(aws.lb.LoadBalancer), name: "alb", props: { subnets: ["subnet-a", "subnet-b"] } },
       { type: t(aws.lb.Listener), name: "listener", props: { port: 443, protocol: "HTTPS" } },
       { type: t(aws.iam.Role), name: "fn", props: { assumeRolePolicy: "{}" } },
@@ -67,8 +122,16 @@ describe("runPoliciesOnResources", () => {
         name: `fn-${policy}`,
         props: { role: "fn", policyArn: `arn:aws:iam::aws:policy/${policy}` },
       })),
-      { type: t(aws.lambda.CallbackFunction), name: "fn", props: { environment: { variables: { SLACK_TOKEN: "xoxb-1234-5678-abcdefghijkl" } } } },
-      { type: t(aws.lambda.Permission), name: "invoke", props: { action: "lambda:InvokeFunction", function: "fn", principal: "elasticloadbalancing.amazonaws.com" } },
+      {
+        type: t(aws.lambda.CallbackFunction),
+        name: "fn",
+        props: { environment: { variables: { SLACK_TOKEN: "xoxb-1234-5678-abcdefghijkl" } } },
+      },
+      {
+        type: t(aws.lambda.Permission),
+        name: "invoke",
+        props: { action: "lambda:InvokeFunction", function: "fn", principal: "elasticloadbalancing.amazonaws.com" },
+      },
       { type: t(aws.cloudwatch.LogGroup), name: "logs", props: {} },
     ];
 
@@ -99,14 +162,19 @@ describe("runPoliciesOnResources", () => {
     const fn = {
       type: t(aws.lambda.Function),
       name: "fn",
-      props: { environment: secret({ variables: { SLACK_TOKEN: secret("xoxb-1234-5678-abcdefghijkl") } }), tags: { Name: "fn" } },
+      props: {
+        environment: secret({ variables: { SLACK_TOKEN: secret("xoxb-1234-5678-abcdefghijkl") } }),
+        tags: { Name: "fn" },
+      },
     };
 
     // Act
     const violations = runPoliciesOnResources([fn]);
 
     // Assess
-    expect(violations).toEqual([expect.objectContaining({ policy: "lambda-env-no-secrets", message: expect.stringContaining("SLACK_TOKEN") })]);
+    expect(violations).toEqual([
+      expect.objectContaining({ policy: "lambda-env-no-secrets", message: expect.stringContaining("SLACK_TOKEN") }),
+    ]);
   });
 
   it("passes per-policy config to getConfig", () => {
@@ -141,7 +209,11 @@ describe("runPoliciesOnResources", () => {
 
     // Assess
     expect(violations).toEqual([
-      expect.objectContaining({ policy: "naive", enforcementLevel: "advisory", message: expect.stringMatching(/can't run policy 'naive' during preview/) }),
+      expect.objectContaining({
+        policy: "naive",
+        enforcementLevel: "advisory",
+        message: expect.stringMatching(/can't run policy 'naive' during preview/),
+      }),
     ]);
   });
 
@@ -159,6 +231,8 @@ describe("runPoliciesOnResources", () => {
       enforcementLevel: "mandatory",
       validateResource: async (_args, report) => report("too late"),
     };
-    expect(() => runPoliciesOnResources(compliantGraph().slice(0, 1), { policies: [asyncPolicy] })).toThrow(/asynchronously/);
+    expect(() => runPoliciesOnResources(compliantGraph().slice(0, 1), { policies: [asyncPolicy] })).toThrow(
+      /asynchronously/,
+    );
   });
 });

@@ -157,9 +157,7 @@ export function runPolicy(
 function runOne(policy: ResourceValidationPolicy, resource: ResourceUnderTest, config: object): Violation[] {
   const level: EnforcementLevel = policy.enforcementLevel ?? DEFAULT_ENFORCEMENT_LEVEL;
   const validations =
-    level === "disabled" || policy.validateResource === undefined
-      ? []
-      : [policy.validateResource].flat();
+    level === "disabled" || policy.validateResource === undefined ? [] : [policy.validateResource].flat();
   const violations: Violation[] = [];
   for (const validate of validations) {
     const args = makeResourceArgs(resource, config);
@@ -197,10 +195,7 @@ function runOne(policy: ResourceValidationPolicy, resource: ResourceUnderTest, c
  * @param resources - The resources, e.g. the `{type, name, inputs}` a mock's `newResource` saw.
  * @param options - See {@link RunOptions}.
  */
-export function runPoliciesOnResources(
-  resources: readonly ResourceUnderTest[],
-  options: RunOptions = {},
-): Violation[] {
+export function runPoliciesOnResources(resources: readonly ResourceUnderTest[], options: RunOptions = {}): Violation[] {
   const selected = options.policies ?? packPolicies;
   return resources.flatMap((resource) =>
     selected.flatMap((policy) => runOne(policy, resource, options.config?.[policy.name] ?? {})),
@@ -209,7 +204,5 @@ export function runPoliciesOnResources(
 
 /** Formats violations one per line, for readable assertion failures. */
 export function formatViolations(violations: readonly Violation[]): string {
-  return violations
-    .map((v) => `[${v.enforcementLevel}] ${v.policy} on ${v.type} "${v.name}": ${v.message}`)
-    .join("\n");
+  return violations.map((v) => `[${v.enforcementLevel}] ${v.policy} on ${v.type} "${v.name}": ${v.message}`).join("\n");
 }

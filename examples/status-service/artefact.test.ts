@@ -8,7 +8,13 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
-import { albEvent, ContainerRun, invokeInContainer, unpackArtefact, type UnpackedArtefact } from "../../tests/artefact/lambdaArtefact";
+import {
+  albEvent,
+  ContainerRun,
+  invokeInContainer,
+  unpackArtefact,
+  type UnpackedArtefact,
+} from "../../tests/artefact/lambdaArtefact";
 import { plain, RecordedResource } from "../../tests/support/pulumiMocks";
 import { createStatusHandler } from "./handler";
 import { ExampleRun, runExampleStack, singleValue } from "./testSupport";
@@ -27,7 +33,8 @@ beforeAll(async () => {
   run = await runExampleStack();
   fn = run.mocks.find("aws:lambda/function:Function", "status-fn");
   targetGroupArn = run.mocks.find("aws:lambda/permission:Permission", "status-alb-invoke").inputs.sourceArn;
-  multiValueTargetGroup = run.mocks.find("aws:lb/targetGroup:TargetGroup", "status-tg").inputs.lambdaMultiValueHeadersEnabled;
+  multiValueTargetGroup = run.mocks.find("aws:lb/targetGroup:TargetGroup", "status-tg").inputs
+    .lambdaMultiValueHeadersEnabled;
   artefact = await unpackArtefact(fn.inputs.code as pulumi.asset.AssetArchive, "status-service-artefact");
   ({ work, packageDir, entries, sdkPath } = artefact);
 });
@@ -53,7 +60,12 @@ function event(spec: Omit<Parameters<typeof albEvent>[0], "targetGroupArn">): AL
   const multi = albEvent({
     ...spec,
     targetGroupArn,
-    headers: { host: [run.file.project.hostname as string], "x-forwarded-port": ["80"], "x-forwarded-proto": ["http"], ...spec.headers },
+    headers: {
+      host: [run.file.project.hostname as string],
+      "x-forwarded-port": ["80"],
+      "x-forwarded-proto": ["http"],
+      ...spec.headers,
+    },
   });
   return multiValueTargetGroup ? multi : singleValue(multi);
 }
@@ -65,9 +77,18 @@ function requests(): ALBEvent[] {
   return [
     event({ method: "GET", path: "/healthz", headers: { "user-agent": ["ELB-HealthChecker/2.0"] } }),
     event({ method: "GET", path: "/status" }),
-    event({ method: "POST", path: "/echo", headers: json, body: JSON.stringify({ hello: "world", n: [1, 2, 3], nested: { ok: true }, text: "héllo ✓" }) }),
+    event({
+      method: "POST",
+      path: "/echo",
+      headers: json,
+      body: JSON.stringify({ hello: "world", n: [1, 2, 3], nested: { ok: true }, text: "héllo ✓" }),
+    }),
     // The ALB base64-encodes bodies of types other than text/JSON/JavaScript/XML.
-    { ...event({ method: "POST", path: "/echo", headers: { "content-type": ["application/merge-patch+json"] } }), body: Buffer.from('{"patch":1}').toString("base64"), isBase64Encoded: true },
+    {
+      ...event({ method: "POST", path: "/echo", headers: { "content-type": ["application/merge-patch+json"] } }),
+      body: Buffer.from('{"patch":1}').toString("base64"),
+      isBase64Encoded: true,
+    },
     event({ method: "POST", path: "/echo", headers: json, body: "{not json" }),
     event({ method: "POST", path: "/echo", headers: { "content-type": ["text/plain"] }, body: "hi" }),
     event({ method: "GET", path: "/echo" }),
@@ -87,7 +108,12 @@ describe("the package", () => {
       `const m = require(${JSON.stringify(path.join(packageDir, "__index.js"))}); require("node:fs").writeFileSync(${JSON.stringify(answer)}, typeof m.handler); process.exit(0);`,
     );
     const { execFileSync } = await import("node:child_process");
-    execFileSync(process.execPath, [probe], { cwd: packageDir, env: { PATH: process.env.PATH ?? "", ...containerEnv() }, timeout: 20_000, stdio: "pipe" });
+    execFileSync(process.execPath, [probe], {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? "", ...containerEnv() },
+      timeout: 20_000,
+      stdio: "pipe",
+    });
     expect(fs.readFileSync(answer, "utf8")).toBe("function");
   });
 });
@@ -97,14 +123,23 @@ describe("one container, invoked like Lambda with ALB events", () => {
   const result = (i: number): ALBResult => container.results[i];
   const body = (i: number): any => JSON.parse(result(i).body ?? "");
   const headers = (i: number): Record<string, string> =>
-    Object.fromEntries(Object.entries(result(i).multiValueHeaders ?? {}).map(([k, v]) => [k, String(v[0])]).concat(Object.entries(result(i).headers ?? {}).map(([k, v]) => [k, String(v)])));
+    Object.fromEntries(
+      Object.entries(result(i).multiValueHeaders ?? {})
+        .map(([k, v]) => [k, String(v[0])])
+        .concat(Object.entries(result(i).headers ?? {}).map(([k, v]) => [k, String(v)])),
+    );
 
   beforeAll(async () => {
     container = await invokeInContainer(packageDir, requests(), containerEnv());
   });
 
   it("answers the load balancer's health check with 200 ok", () => {
-    expect(result(0)).toMatchObject({ statusCode: 200, statusDescription: "200 OK", body: "ok", isBase64Encoded: false });
+    expect(result(0)).toMatchObject({
+      statusCode: 200,
+      statusDescription: "200 OK",
+      body: "ok",
+      isBase64Encoded: false,
+    });
   });
 
   it("reports the service's name, version and region from its environment on GET /status", () => {
@@ -166,7 +201,8 @@ describe("one container, invoked like Lambda with ALB events", () => {
     for (const e of requests()) {
       answers.push(await source(e));
     }
-    const masked = (results: ALBResult[]) => results.map((r) => ({ ...r, body: r.body?.replace(/"startedAt":"[^"]+"/, '"startedAt":"…"') }));
+    const masked = (results: ALBResult[]) =>
+      results.map((r) => ({ ...r, body: r.body?.replace(/"startedAt":"[^"]+"/, '"startedAt":"…"') }));
     expect(masked(container.results)).toEqual(masked(answers));
   });
 });
@@ -175,10 +211,16 @@ describe("a misconfigured container", () => {
   it("answers every request, the health check included, with a 503 naming the problem, and logs it", async () => {
     const env = containerEnv();
     delete env.SERVICE_VERSION;
-    const container = await invokeInContainer(packageDir, [event({ method: "GET", path: "/healthz" }), event({ method: "GET", path: "/status" })], env);
+    const container = await invokeInContainer(
+      packageDir,
+      [event({ method: "GET", path: "/healthz" }), event({ method: "GET", path: "/status" })],
+      env,
+    );
     for (const r of container.results) {
       expect(r.statusCode).toBe(503);
-      expect(JSON.parse(r.body ?? "")).toEqual({ error: "misconfigured: Environment variable SERVICE_VERSION required" });
+      expect(JSON.parse(r.body ?? "")).toEqual({
+        error: "misconfigured: Environment variable SERVICE_VERSION required",
+      });
     }
     expect(container.logs).toContain("status-service misconfigured: Environment variable SERVICE_VERSION required");
   });

@@ -10,9 +10,17 @@ const ENV = { SERVICE_NAME: "status", SERVICE_VERSION: "1.2.3", AWS_REGION: "eu-
 const STARTED = new Date("2026-01-02T03:04:05.000Z");
 
 /** A single-value ALB event (multi-value headers off). */
-function albRequest(method: string, path: string, headers: Record<string, string> = {}, body = "", isBase64Encoded = false): ALBEvent {
+function albRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body = "",
+  isBase64Encoded = false,
+): ALBEvent {
   return {
-    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/status-tg/0123" } },
+    requestContext: {
+      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/status-tg/0123" },
+    },
     httpMethod: method,
     path,
     queryStringParameters: {},
@@ -63,11 +71,22 @@ describe("routes", () => {
 
     // Assess
     expect(r.headers?.["content-type"]).toBe("application/json; charset=utf-8");
-    expect(bodyOf(r)).toEqual({ service: "status", version: "1.2.3", region: "eu-west-1", startedAt: STARTED.toISOString(), requests: 2 });
+    expect(bodyOf(r)).toEqual({
+      service: "status",
+      version: "1.2.3",
+      region: "eu-west-1",
+      startedAt: STARTED.toISOString(),
+      requests: 2,
+    });
   });
 
   it.each<[string, string, Record<string, string>, unknown]>([
-    ["an object", '{"a":1,"b":[true,null,"x"]}', { "content-type": "application/json" }, { a: 1, b: [true, null, "x"] }],
+    [
+      "an object",
+      '{"a":1,"b":[true,null,"x"]}',
+      { "content-type": "application/json" },
+      { a: 1, b: [true, null, "x"] },
+    ],
     ["a bare string, with a charset", '"hi"', { "Content-Type": "application/json; charset=utf-8" }, "hi"],
     ["a +json type", "[1,2]", { "content-type": "application/vnd.api+json" }, [1, 2]],
   ])("POST /echo answers %s with the same JSON", async (_label, body, headers, expected) => {
@@ -77,7 +96,15 @@ describe("routes", () => {
   });
 
   it("POST /echo decodes a base64-encoded body", async () => {
-    const r = await handler(albRequest("POST", "/echo", { "content-type": "application/merge-patch+json" }, Buffer.from('{"ü":"✓"}').toString("base64"), true));
+    const r = await handler(
+      albRequest(
+        "POST",
+        "/echo",
+        { "content-type": "application/merge-patch+json" },
+        Buffer.from('{"ü":"✓"}').toString("base64"),
+        true,
+      ),
+    );
     expect(bodyOf(r)).toEqual({ ü: "✓" });
   });
 
@@ -89,13 +116,39 @@ describe("routes", () => {
 
 describe("refusals", () => {
   it.each<[string, ALBEvent, number, RegExp, Record<string, string>?]>([
-    ["an empty echo body", albRequest("POST", "/echo", { "content-type": "application/json" }, "  "), 400, /needs a JSON body/],
-    ["a malformed echo body", albRequest("POST", "/echo", { "content-type": "application/json" }, "{x"), 400, /^the body is not JSON/],
+    [
+      "an empty echo body",
+      albRequest("POST", "/echo", { "content-type": "application/json" }, "  "),
+      400,
+      /needs a JSON body/,
+    ],
+    [
+      "a malformed echo body",
+      albRequest("POST", "/echo", { "content-type": "application/json" }, "{x"),
+      400,
+      /^the body is not JSON/,
+    ],
     ["an echo without a content type", albRequest("POST", "/echo", {}, "{}"), 415, /application\/json/],
-    ["an echo as a form", albRequest("POST", "/echo", { "content-type": "application/x-www-form-urlencoded" }, "a=1"), 415, /application\/json/],
-    ["an echo over 1 MB", albRequest("POST", "/echo", { "content-type": "application/json" }, `"${"x".repeat(1024 * 1024)}"`), 413, /1 MB/],
+    [
+      "an echo as a form",
+      albRequest("POST", "/echo", { "content-type": "application/x-www-form-urlencoded" }, "a=1"),
+      415,
+      /application\/json/,
+    ],
+    [
+      "an echo over 1 MB",
+      albRequest("POST", "/echo", { "content-type": "application/json" }, `"${"x".repeat(1024 * 1024)}"`),
+      413,
+      /1 MB/,
+    ],
     ["GET /echo", albRequest("GET", "/echo"), 405, /use POST/, { allow: "POST" }],
-    ["POST /status", albRequest("POST", "/status", { "content-type": "application/json" }, "{}"), 405, /use GET, HEAD/, { allow: "GET, HEAD" }],
+    [
+      "POST /status",
+      albRequest("POST", "/status", { "content-type": "application/json" }, "{}"),
+      405,
+      /use GET, HEAD/,
+      { allow: "GET, HEAD" },
+    ],
     ["DELETE /healthz", albRequest("DELETE", "/healthz"), 405, /use GET, HEAD/, { allow: "GET, HEAD" }],
     ["an unknown path", albRequest("GET", "/status/"), 404, /no route for \/status\//],
   ])("%s", async (_label, event, status, message, extraHeaders = {}) => {
@@ -110,7 +163,10 @@ describe("header forms", () => {
   it("answers a multi-value event with multi-value headers, reading its headers the same way", async () => {
     const r = await handler(multi(albRequest("POST", "/echo", { "content-type": "application/json" }, '{"m":1}')));
     expect(r.headers).toBeUndefined();
-    expect(r.multiValueHeaders).toEqual({ "content-type": ["application/json; charset=utf-8"], "cache-control": ["no-store"] });
+    expect(r.multiValueHeaders).toEqual({
+      "content-type": ["application/json; charset=utf-8"],
+      "cache-control": ["no-store"],
+    });
     expect(bodyOf(r)).toEqual({ m: 1 });
   });
 
@@ -138,11 +194,17 @@ describe("configuration and failures", () => {
     expect(r.statusCode).toBe(503);
     expect(bodyOf(r)).toEqual({ error: "misconfigured: Environment variables SERVICE_NAME, SERVICE_VERSION required" });
     await broken(albRequest("GET", "/status"));
-    expect(errors).toEqual(["status-service misconfigured: Environment variables SERVICE_NAME, SERVICE_VERSION required"]);
+    expect(errors).toEqual([
+      "status-service misconfigured: Environment variables SERVICE_NAME, SERVICE_VERSION required",
+    ]);
   });
 
   it("answers 500 and logs the error when a request breaks the handler", async () => {
-    const malformed = { ...albRequest("POST", "/echo"), headers: undefined, multiValueHeaders: { "content-type": null } } as unknown as ALBEvent;
+    const malformed = {
+      ...albRequest("POST", "/echo"),
+      headers: undefined,
+      multiValueHeaders: { "content-type": null },
+    } as unknown as ALBEvent;
     const r = await handler(malformed);
     expect(r.statusCode).toBe(500);
     expect(bodyOf(r)).toEqual({ error: "internal error" });

@@ -138,10 +138,16 @@ export function route(event: ALBEvent, info: StatusInfo, requests: number): Repl
   switch (path) {
     case "/healthz":
       return method === "GET" || method === "HEAD"
-        ? { statusCode: 200, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }, body: "ok" }
+        ? {
+            statusCode: 200,
+            headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+            body: "ok",
+          }
         : methodNotAllowed("GET, HEAD");
     case "/status":
-      return method === "GET" || method === "HEAD" ? jsonReply(200, { ...info, requests }) : methodNotAllowed("GET, HEAD");
+      return method === "GET" || method === "HEAD"
+        ? jsonReply(200, { ...info, requests })
+        : methodNotAllowed("GET, HEAD");
     case "/echo":
       return method === "POST" ? echo(event) : methodNotAllowed("POST");
     default:

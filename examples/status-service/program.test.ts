@@ -13,7 +13,6 @@ import { plain, RecordedResource, TYPES as T, unwrap } from "../../tests/support
 import { loadSettings, PROJECT } from "./service";
 import { EXAMPLE_DIR, ExampleRun, runExampleStack } from "./testSupport";
 
-
 let run: ExampleRun;
 let cfg: Record<string, any>;
 const one = (type: string, name: string): RecordedResource => run.mocks.find(type, name);
@@ -27,7 +26,11 @@ describe("the example's Pulumi project files", () => {
   it("names the project status-service and points `main` at this folder's index.ts", () => {
     const project = parse(fs.readFileSync(path.join(EXAMPLE_DIR, "Pulumi.yaml"), "utf8"));
     // Without `main`, Pulumi would find the repository root's package.json and run its index.ts.
-    expect(project).toMatchObject({ name: "status-service", main: "index.ts", runtime: { name: "nodejs", options: { typescript: true } } });
+    expect(project).toMatchObject({
+      name: "status-service",
+      main: "index.ts",
+      runtime: { name: "nodejs", options: { typescript: true } },
+    });
     expect(fs.existsSync(path.join(EXAMPLE_DIR, project.main))).toBe(true);
     // Pulumi's ts-node reads tsconfig.json from the program's folder.
     expect(fs.existsSync(path.join(EXAMPLE_DIR, "tsconfig.json"))).toBe(true);
@@ -93,7 +96,9 @@ describe("the graph", () => {
     expect(plain(permission.inputs)).toMatchObject({
       action: "lambda:InvokeFunction",
       principal: "elasticloadbalancing.amazonaws.com",
-      sourceArn: expect.stringMatching(new RegExp(`^arn:aws:elasticloadbalancing:${run.file.region}:${run.file.accountId}:targetgroup/status-tg/`)),
+      sourceArn: expect.stringMatching(
+        new RegExp(`^arn:aws:elasticloadbalancing:${run.file.region}:${run.file.accountId}:targetgroup/status-tg/`),
+      ),
       sourceAccount: run.file.accountId,
     });
     expect(attachment.inputs.targetGroupArn).toBe(permission.inputs.sourceArn);
@@ -107,7 +112,11 @@ describe("the graph", () => {
   it("runs the function under a role that may write its own log group and nothing else", () => {
     const role = one(T.role, "status-fn-role");
     expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).toEqual([
-      expect.objectContaining({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }),
+      expect.objectContaining({
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "lambda.amazonaws.com" },
+      }),
     ]);
     expect(role.inputs.managedPolicyArns).toBeUndefined();
     expect(run.mocks.ofType(T.policyAttachment)).toEqual([]);
@@ -120,7 +129,9 @@ describe("the graph", () => {
         Sid: "WriteOwnLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: expect.stringMatching(new RegExp(`^arn:aws:logs:${run.file.region}:${run.file.accountId}:log-group:/aws/lambda/status-.*:\\*$`)),
+        Resource: expect.stringMatching(
+          new RegExp(`^arn:aws:logs:${run.file.region}:${run.file.accountId}:log-group:/aws/lambda/status-.*:\\*$`),
+        ),
       },
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/secretsmanager|"\*"|FullAccess/);
@@ -134,7 +145,9 @@ describe("the graph", () => {
     expect(plain(fn.inputs.environment.variables)).toEqual({ SERVICE_NAME: "status", SERVICE_VERSION: cfg.version });
     expect(fn.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", memorySize: 128, timeout: 5 });
     expect(fn.inputs.role).toMatch(/:role\/status-fn-role-/);
-    expect(fn.dependencies).toEqual(expect.arrayContaining([one(T.rolePolicy, "status-fn-policy").urn, one(T.logGroup, "status-logs").urn]));
+    expect(fn.dependencies).toEqual(
+      expect.arrayContaining([one(T.rolePolicy, "status-fn-policy").urn, one(T.logGroup, "status-logs").urn]),
+    );
   });
 
   it("ships the serialized handler alone: no node_modules", async () => {
@@ -153,7 +166,13 @@ describe("the graph", () => {
         zoneId: cfg.privateZoneId,
         name: cfg.hostname,
         type: "A",
-        aliases: [{ name: expect.stringMatching(/^internal-status-alb-/), zoneId: "Z35SXDOTRQ7X7K", evaluateTargetHealth: false }],
+        aliases: [
+          {
+            name: expect.stringMatching(/^internal-status-alb-/),
+            zoneId: "Z35SXDOTRQ7X7K",
+            evaluateTargetHealth: false,
+          },
+        ],
       }),
     );
   });
@@ -167,7 +186,9 @@ describe("the graph", () => {
   });
 
   it("passes every policy of the pack, advisory ones included", () => {
-    const violations = runPoliciesOnResources(run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, urn: r.urn })));
+    const violations = runPoliciesOnResources(
+      run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, urn: r.urn })),
+    );
     expect(formatViolations(violations)).toBe("");
   });
 });
@@ -183,7 +204,11 @@ describe("loadSettings", () => {
   const required = { vpcId: "vpc-1", subnetIds: '["subnet-a","subnet-b"]', hostname: "s.internal.example.com" };
 
   it("reads the example stack's settings, and defaults the version to dev", () => {
-    expect(loadSettings(new pulumi.Config(PROJECT))).toMatchObject({ vpcId: cfg.vpcId, subnetIds: cfg.subnetIds, version: cfg.version });
+    expect(loadSettings(new pulumi.Config(PROJECT))).toMatchObject({
+      vpcId: cfg.vpcId,
+      subnetIds: cfg.subnetIds,
+      version: cfg.version,
+    });
     expect(loadSettings(configWith("defaults", required))).toEqual({
       vpcId: "vpc-1",
       subnetIds: ["subnet-a", "subnet-b"],
@@ -199,10 +224,30 @@ describe("loadSettings", () => {
   });
 
   it.each<[string, string, Record<string, string>, string]>([
-    ["no subnets", "nosubnets", { vpcId: "vpc-1", hostname: "h.example.com" }, "Missing required configuration variable 'nosubnets:subnetIds'"],
-    ["subnets as one string", "badsubnets", { ...required, subnetIds: '"subnet-a"' }, "Config badsubnets:subnetIds must be a list of strings."],
-    ["CIDR blocks as numbers", "badcidrs", { ...required, allowedCidrBlocks: "[10]" }, "Config badcidrs:allowedCidrBlocks must be a list of strings."],
-    ["no VPC", "novpc", { subnetIds: required.subnetIds, hostname: "h.example.com" }, "Missing required configuration variable 'novpc:vpcId'"],
+    [
+      "no subnets",
+      "nosubnets",
+      { vpcId: "vpc-1", hostname: "h.example.com" },
+      "Missing required configuration variable 'nosubnets:subnetIds'",
+    ],
+    [
+      "subnets as one string",
+      "badsubnets",
+      { ...required, subnetIds: '"subnet-a"' },
+      "Config badsubnets:subnetIds must be a list of strings.",
+    ],
+    [
+      "CIDR blocks as numbers",
+      "badcidrs",
+      { ...required, allowedCidrBlocks: "[10]" },
+      "Config badcidrs:allowedCidrBlocks must be a list of strings.",
+    ],
+    [
+      "no VPC",
+      "novpc",
+      { subnetIds: required.subnetIds, hostname: "h.example.com" },
+      "Missing required configuration variable 'novpc:vpcId'",
+    ],
   ])("refuses %s, naming the key", (_label, ns, values, message) => {
     expect(() => loadSettings(configWith(ns, values))).toThrow(message);
   });

@@ -79,5 +79,9 @@ const SHORTCUT = /(?<![\p{L}\p{N}_/])\(([A-Za-z0-9]{1,32})\)/gu;
 
 /** Replaces known HipChat emoticon shortcuts with Slack emoji; unknown ones stay as typed. */
 export function replaceEmoticons(text: string): string {
-  return text.replace(SHORTCUT, (match: string, name: string) => (Object.hasOwn(EMOTICONS, name.toLowerCase()) ? EMOTICONS[name.toLowerCase()] : undefined) ?? match);
+  return text.replace(
+    SHORTCUT,
+    (match: string, name: string) =>
+      (Object.hasOwn(EMOTICONS, name.toLowerCase()) ? EMOTICONS[name.toLowerCase()] : undefined) ?? match,
+  );
 }

@@ -57,14 +57,50 @@ const DROPPED: readonly string[] = ["script", "style", "head", "title", "templat
 
 /** Elements rendered on their own lines. */
 const BLOCKS: readonly string[] = [
-  "address", "article", "aside", "body", "caption", "center", "dd", "details", "dialog", "div",
-  "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "html",
-  "legend", "li", "main", "menu", "nav", "section", "summary", "tr",
+  "address",
+  "article",
+  "aside",
+  "body",
+  "caption",
+  "center",
+  "dd",
+  "details",
+  "dialog",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "header",
+  "hgroup",
+  "html",
+  "legend",
+  "li",
+  "main",
+  "menu",
+  "nav",
+  "section",
+  "summary",
+  "tr",
 ];
 
 /** Elements with vertical margins in a browser: separated by a blank line. */
 const PARAGRAPHS: readonly string[] = [
-  "p", "pre", "table", "blockquote", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+  "p",
+  "pre",
+  "table",
+  "blockquote",
+  "ul",
+  "ol",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
 ];
 
 const HEADINGS: readonly string[] = ["h1", "h2", "h3", "h4", "h5", "h6"];
@@ -103,9 +139,7 @@ interface Frame {
 }
 
 function isElement(node: ChildNode): node is Element {
-  return (
-    node.type === ElementType.Tag || node.type === ElementType.Script || node.type === ElementType.Style
-  );
+  return node.type === ElementType.Tag || node.type === ElementType.Script || node.type === ElementType.Style;
 }
 
 /** Where Slack markup would be shown literally or is not wanted. */
@@ -197,9 +231,7 @@ function resolve(s: string): string {
     const lines = block + brs - (block > 0 && brFirst ? 1 : 0);
     return "\n".repeat(Math.min(lines, 3));
   });
-  const marked = spaced
-    .replace(/\x05\x05|\x06\x06|\x07\x07|\x08\x08/g, "")
-    .replace(/[\x05-\x08]/g, (m) => MARKERS[m]);
+  const marked = spaced.replace(/\x05\x05|\x06\x06|\x07\x07|\x08\x08/g, "").replace(/[\x05-\x08]/g, (m) => MARKERS[m]);
   return trimLines(marked).replace(/\n{4,}/g, "\n\n\n");
 }
 
@@ -451,7 +483,14 @@ function renderQuote(content: string, outer: Ctx): string {
   if (outer.plain) {
     return PARA + body + PARA;
   }
-  return PARA + body.split("\n").map((line) => (line === "" ? ">" : `> ${line}`)).join("\n") + PARA;
+  return (
+    PARA +
+    body
+      .split("\n")
+      .map((line) => (line === "" ? ">" : `> ${line}`))
+      .join("\n") +
+    PARA
+  );
 }
 
 function renderImage(el: Element, outer: Ctx): string {
@@ -517,8 +556,7 @@ function leave(el: Element, parts: readonly Part[], outer: Ctx): string {
       return renderList(el, parts, outer);
     case "li": {
       const parent = el.parent;
-      const inList =
-        parent !== null && "name" in parent && (parent.name === "ul" || parent.name === "ol");
+      const inList = parent !== null && "name" in parent && (parent.name === "ul" || parent.name === "ol");
       return inList ? concat(parts) : `${LINE}${BULLETS[0]} ${resolve(concat(parts))}${LINE}`;
     }
     case "blockquote":

@@ -2,15 +2,7 @@ import { cardAttachment } from "./card";
 import { slackColor } from "./colors";
 import { escapeSlack, escapeOneLine, stripControls } from "./escape";
 import { htmlToMrkdwn } from "./html";
-import {
-  ATTACHMENT_TEXT_MAX,
-  clip,
-  FALLBACK_MAX,
-  SUMMARY_MAX,
-  TEXT_MAX,
-  truncate,
-  USERNAME_MAX,
-} from "./limits";
+import { ATTACHMENT_TEXT_MAX, clip, FALLBACK_MAX, SUMMARY_MAX, TEXT_MAX, truncate, USERNAME_MAX } from "./limits";
 import { textToMrkdwn } from "./text";
 import type { ConvertOptions, HipChatMessage, SlackPayload } from "./types";
 

@@ -17,7 +17,9 @@ export function safeUrl(raw: unknown, allowMailto: boolean): string | undefined 
   }
   // Browsers drop tabs and newlines anywhere in a URL and trim the ends, so `java\nscript:` is a
   // scheme they would run; doing the same before checking keeps our check honest.
-  const s = stripControls(raw).replace(/[\t\n\r]/g, "").trim();
+  const s = stripControls(raw)
+    .replace(/[\t\n\r]/g, "")
+    .trim();
   if (!/^(?:https?:\/\/|mailto:)/i.test(s) || s.length > URL_MAX) {
     return undefined;
   }

@@ -59,9 +59,7 @@ function buildSchemas() {
     id: optional(size(string(), 1, 256)),
     url: optional(size(string(), 0, 2000)),
     format: optional(enums(["compact", "medium"] as const)),
-    description: optional(
-      union([size(string(), 0, 1000), type({ value: size(string(), 1, 1000), format: FORMAT })]),
-    ),
+    description: optional(union([size(string(), 0, 1000), type({ value: size(string(), 1, 1000), format: FORMAT })])),
     thumbnail: optional(
       type({
         url: size(string(), 1, 250),
@@ -185,7 +183,12 @@ export function createFieldParsers(): FieldParsers {
     },
     userMessage(fields) {
       const f = check(fields, S.USER_MESSAGE);
-      return { message: f.message, format: f.message_format ?? "text", from: nonEmpty(f.from), notify: f.notify ?? false };
+      return {
+        message: f.message,
+        format: f.message_format ?? "text",
+        from: nonEmpty(f.from),
+        notify: f.notify ?? false,
+      };
     },
     shareLink(fields) {
       const f = check(fields, S.SHARE_LINK);

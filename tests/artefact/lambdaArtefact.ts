@@ -99,7 +99,13 @@ export async function unpackArtefact(code: pulumi.asset.AssetArchive, prefix: st
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const packageDir = path.join(work, "package");
   const entries = await writeArchive(code, packageDir);
-  return { work, packageDir, entries, sdkPath: emulateRuntimeSdk(work), remove: () => fs.rmSync(work, { recursive: true, force: true }) };
+  return {
+    work,
+    packageDir,
+    entries,
+    sdkPath: emulateRuntimeSdk(work),
+    remove: () => fs.rmSync(work, { recursive: true, force: true }),
+  };
 }
 
 /** What one child-process container run returns. */
@@ -145,7 +151,11 @@ const events = JSON.parse(fs.readFileSync(eventsFile, "utf8"));
  *
  * @param env - The container's whole environment (nothing is inherited but PATH).
  */
-export async function invokeInContainer(packageDir: string, events: ALBEvent[], env: Record<string, string>): Promise<ContainerRun> {
+export async function invokeInContainer(
+  packageDir: string,
+  events: ALBEvent[],
+  env: Record<string, string>,
+): Promise<ContainerRun> {
   const work = path.dirname(packageDir);
   const runner = path.join(work, "runner.js");
   const stamp = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -164,7 +174,10 @@ export async function invokeInContainer(packageDir: string, events: ALBEvent[], 
           return;
         }
         try {
-          resolve({ results: JSON.parse(fs.readFileSync(resultsFile, "utf8")) as ALBResult[], logs: `${stdout}${stderr}` });
+          resolve({
+            results: JSON.parse(fs.readFileSync(resultsFile, "utf8")) as ALBResult[],
+            logs: `${stdout}${stderr}`,
+          });
         } catch {
           reject(new Error(`The container wrote no results:\n${stdout}\n${stderr}`));
         }

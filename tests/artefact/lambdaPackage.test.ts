@@ -19,7 +19,14 @@ import { plain, RecordedResource } from "../support/pulumiMocks";
 import { runStack, StackRun } from "../support/pulumiStack";
 import { startSecretsStandIn, SecretsStandIn } from "../support/secretsStandIn";
 import { startSlackStandIn, SlackStandIn } from "../support/slackStandIn";
-import { albEvent, ContainerRun, folderSize, invokeInContainer, unpackArtefact, type UnpackedArtefact } from "./lambdaArtefact";
+import {
+  albEvent,
+  ContainerRun,
+  folderSize,
+  invokeInContainer,
+  unpackArtefact,
+  type UnpackedArtefact,
+} from "./lambdaArtefact";
 
 let run: StackRun;
 let fn: RecordedResource;
@@ -43,16 +50,24 @@ describe("the package", () => {
     const { bytes, files } = folderSize(packageDir);
     const packages = entries.filter((e) => e.startsWith("node_modules/")).map((e) => e.slice("node_modules/".length));
     // Printed on purpose: the size of what is uploaded to Lambda.
-    console.log(`Lambda package: ${(bytes / 1024 / 1024).toFixed(2)} MB unpacked, ${files} files, packages: ${packages.join(", ")}`);
+    console.log(
+      `Lambda package: ${(bytes / 1024 / 1024).toFixed(2)} MB unpacked, ${files} files, packages: ${packages.join(", ")}`,
+    );
     expect(entries).toContain("__index.js");
     expect(packages).toContain("@slack/web-api");
-    const forbidden = packages.filter((p) => /^(@types\/|@pulumi\/|@aws-sdk\/|@smithy\/|@aws-crypto\/|@jest\/)|^(typescript|jest|ts-jest|ts-node|undici-types)$/.test(p));
+    const forbidden = packages.filter((p) =>
+      /^(@types\/|@pulumi\/|@aws-sdk\/|@smithy\/|@aws-crypto\/|@jest\/)|^(typescript|jest|ts-jest|ts-node|undici-types)$/.test(
+        p,
+      ),
+    );
     expect(forbidden).toEqual([]);
     // Nested node_modules must not smuggle them in either.
     const nested = fs
       .readdirSync(packageDir, { recursive: true })
       .map(String)
-      .filter((p) => /node_modules[\\/].+[\\/]node_modules[\\/](@types|@pulumi|@aws-sdk|@smithy|typescript|jest)([\\/]|$)/.test(p));
+      .filter((p) =>
+        /node_modules[\\/].+[\\/]node_modules[\\/](@types|@pulumi|@aws-sdk|@smithy|typescript|jest)([\\/]|$)/.test(p),
+      );
     expect(nested).toEqual([]);
     // Issue 5's budget for the unpacked package (Lambda's own limit is 250 MB).
     expect(bytes).toBeLessThan(3 * 1024 * 1024);
@@ -101,7 +116,10 @@ describe("invoked like Lambda, against the Slack and Secrets Manager stand-ins",
 
   beforeAll(async () => {
     const env = plain(fn.inputs.environment.variables) as Record<string, string>;
-    const secretString = plain(run.mocks.find("aws:secretsmanager/secretVersion:SecretVersion", "hipchat-proxy-secret-value").inputs.secretString);
+    const secretString = plain(
+      run.mocks.find("aws:secretsmanager/secretVersion:SecretVersion", "hipchat-proxy-secret-value").inputs
+        .secretString,
+    );
     slack = await startSlackStandIn({ tokens: [run.secrets.slackToken] });
     secrets = await startSecretsStandIn({ [env.SECRET_ARN]: secretString });
     targetGroupArn = run.mocks.find("aws:lambda/permission:Permission", "hipchat-proxy-alb-invoke").inputs.sourceArn;
@@ -117,7 +135,12 @@ describe("invoked like Lambda, against the Slack and Secrets Manager stand-ins",
       });
     const events = [
       ...Array.from({ length: notifications }, (_, i) => notify(i)),
-      albEvent({ method: "GET", path: "/healthz", targetGroupArn, headers: { "user-agent": ["ELB-HealthChecker/2.0"] } }),
+      albEvent({
+        method: "GET",
+        path: "/healthz",
+        targetGroupArn,
+        headers: { "user-agent": ["ELB-HealthChecker/2.0"] },
+      }),
       albEvent({
         method: "POST",
         path: "/v2/room/Deploys/notification",
@@ -199,12 +222,44 @@ describe("the serialized handler behaves exactly like its source", () => {
   const events = (): ALBEvent[] => {
     const q = `auth_token=${token()}`;
     const specs: EventSpec[] = [
-      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "<h2>Deploy</h2><p><b>api</b> <i>v2</i> <s>v1</s> <a href='https://ci.example.com/1'>log</a></p><ul><li>one</li><li>two</li></ul><pre>a < b</pre><table><tr><th>k</th><th>v</th></tr><tr><td>x</td><td>1</td></tr></table><img src='https://x.io/i.png' alt='img'><script>alert(1)</script>", color: "red", from: "CI" } },
-      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "(successful) @all build &amp; <!channel> (yey) @here", message_format: "text", color: "purple" } },
-      { url: `/v2/room/Deploys/notification?${q}`, json: { message: "card fallback", card: { style: "application", title: "Build #7", url: "https://ci.example.com/7", description: { value: "All <b>green</b>", format: "html" }, thumbnail: { url: "https://x.io/t.png" }, attributes: [{ label: "Branch", value: { label: "main", url: "https://x.io/main" } }], activity: { html: "<b>CI</b> built" } } } },
+      {
+        url: `/v2/room/Deploys/notification?${q}`,
+        json: {
+          message:
+            "<h2>Deploy</h2><p><b>api</b> <i>v2</i> <s>v1</s> <a href='https://ci.example.com/1'>log</a></p><ul><li>one</li><li>two</li></ul><pre>a < b</pre><table><tr><th>k</th><th>v</th></tr><tr><td>x</td><td>1</td></tr></table><img src='https://x.io/i.png' alt='img'><script>alert(1)</script>",
+          color: "red",
+          from: "CI",
+        },
+      },
+      {
+        url: `/v2/room/Deploys/notification?${q}`,
+        json: {
+          message: "(successful) @all build &amp; <!channel> (yey) @here",
+          message_format: "text",
+          color: "purple",
+        },
+      },
+      {
+        url: `/v2/room/Deploys/notification?${q}`,
+        json: {
+          message: "card fallback",
+          card: {
+            style: "application",
+            title: "Build #7",
+            url: "https://ci.example.com/7",
+            description: { value: "All <b>green</b>", format: "html" },
+            thumbnail: { url: "https://x.io/t.png" },
+            attributes: [{ label: "Branch", value: { label: "main", url: "https://x.io/main" } }],
+            activity: { html: "<b>CI</b> built" },
+          },
+        },
+      },
       { url: `/v2/room/Deploys/message?${q}`, json: { message: "hello (coffee)" } },
       { url: `/v2/room/Deploys/share/link?${q}`, json: { message: "see", link: "https://example.com/a?b=c" } },
-      { url: `/v1/rooms/message?format=json&${q}`, form: { room_id: "Deploys", from: "cron", message: "v1 <b>form</b>", color: "yellow", notify: "1" } },
+      {
+        url: `/v1/rooms/message?format=json&${q}`,
+        form: { room_id: "Deploys", from: "cron", message: "v1 <b>form</b>", color: "yellow", notify: "1" },
+      },
       { method: "GET", url: `/v2/room?${q}` },
       { method: "GET", url: `/v1/rooms/list?${q}` },
       { url: `/v2/room/Deploys/notification?auth_test=true&${q}`, json: {} },
@@ -221,7 +276,10 @@ describe("the serialized handler behaves exactly like its source", () => {
       { url: `/v2/room/a%00b/notification?${q}`, json: { message: "x" } },
     ];
     const built = specs.map((s) => factoryEvent({ ...s, headerForm: "multi" }));
-    built.push({ ...factoryEvent({ url: `/v2/room/Deploys/notification?${q}`, form: { message: "x" }, headerForm: "multi" }), body: "!!!" });
+    built.push({
+      ...factoryEvent({ url: `/v2/room/Deploys/notification?${q}`, form: { message: "x" }, headerForm: "multi" }),
+      body: "!!!",
+    });
     return built;
   };
 
@@ -234,7 +292,10 @@ describe("the serialized handler behaves exactly like its source", () => {
 
   beforeAll(async () => {
     const env = plain(fn.inputs.environment.variables) as Record<string, string>;
-    const secretString = plain(run.mocks.find("aws:secretsmanager/secretVersion:SecretVersion", "hipchat-proxy-secret-value").inputs.secretString);
+    const secretString = plain(
+      run.mocks.find("aws:secretsmanager/secretVersion:SecretVersion", "hipchat-proxy-secret-value").inputs
+        .secretString,
+    );
     slackA = await startSlackStandIn({ tokens: [run.secrets.slackToken] });
     slackB = await startSlackStandIn({ tokens: [run.secrets.slackToken] });
     secrets = await startSecretsStandIn({ [env.SECRET_ARN]: secretString });
@@ -244,7 +305,13 @@ describe("the serialized handler behaves exactly like its source", () => {
       AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
       AWS_SECRET_ACCESS_KEY: "test-secret-key",
     };
-    serialized = await invokeInContainer(packageDir, events(), { ...env, ...awsEnv, SLACK_API_URL: slackA.url, NODE_PATH: sdkPath, HOME: work });
+    serialized = await invokeInContainer(packageDir, events(), {
+      ...env,
+      ...awsEnv,
+      SLACK_API_URL: slackA.url,
+      NODE_PATH: sdkPath,
+      HOME: work,
+    });
     Object.assign(process.env, awsEnv);
     // `random` colors must pick the same hex on both sides.
     jest.spyOn(Math, "random").mockReturnValue(0.5);

@@ -9,7 +9,14 @@
  */
 import * as fc from "fast-check";
 import { albEvent } from "../support/albEvents";
-import { captureStdout, lambdaContext, startLambdaRig, SECRET_ARN, type LambdaRig, type StdoutCapture } from "../support/lambdaRig";
+import {
+  captureStdout,
+  lambdaContext,
+  startLambdaRig,
+  SECRET_ARN,
+  type LambdaRig,
+  type StdoutCapture,
+} from "../support/lambdaRig";
 import { npmStart } from "../support/npmStart";
 import { startSlackStandIn } from "../support/slackStandIn";
 import { TOKENS } from "../support/proxyHarness";
@@ -30,7 +37,12 @@ const body = (what = "") => {
 };
 
 /** The spellings a value could take in a log line. */
-const spellings = (s: string) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1), encodeURIComponent(s).replace(/%20/g, "+")];
+const spellings = (s: string) => [
+  s,
+  encodeURIComponent(s),
+  JSON.stringify(s).slice(1, -1),
+  encodeURIComponent(s).replace(/%20/g, "+"),
+];
 
 const q = (token: string) => `auth_token=${encodeURIComponent(token)}`;
 const ctx = () => lambdaContext(20_000);
@@ -72,21 +84,52 @@ describe("a broad run through the Lambda handler", () => {
   it("success on every route", async () => {
     const h = rig.coldStart();
     const cases = [
-      albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: `<b>${body("html")}</b>`, color: "red", from: "CI", notify: true } }),
-      albEvent({ url: "/v2/room/Ops/notification", headers: { Authorization: `Bearer ${HIPCHAT_ROOM}` }, json: { message: body("bearer"), message_format: "text" }, headerForm: "multi" }),
-      albEvent({ url: "/v2/room/42/notification", json: { message: body("in-body-token"), auth_token: HIPCHAT_ADMIN } }),
       albEvent({
         url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
-        json: { message: body("card"), card: { style: "application", title: body("card-title"), description: body("card-description"), url: "https://ci.example.com/1" } },
+        json: { message: `<b>${body("html")}</b>`, color: "red", from: "CI", notify: true },
+      }),
+      albEvent({
+        url: "/v2/room/Ops/notification",
+        headers: { Authorization: `Bearer ${HIPCHAT_ROOM}` },
+        json: { message: body("bearer"), message_format: "text" },
+        headerForm: "multi",
+      }),
+      albEvent({
+        url: "/v2/room/42/notification",
+        json: { message: body("in-body-token"), auth_token: HIPCHAT_ADMIN },
+      }),
+      albEvent({
+        url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
+        json: {
+          message: body("card"),
+          card: {
+            style: "application",
+            title: body("card-title"),
+            description: body("card-description"),
+            url: "https://ci.example.com/1",
+          },
+        },
       }),
       albEvent({ url: `/v2/room/Ops/message?${q(HIPCHAT_ADMIN)}`, json: { message: body("room-message") } }),
-      albEvent({ url: `/v2/room/Ops/share/link?${q(HIPCHAT_ADMIN)}`, json: { link: "https://example.com/x", message: body("share") } }),
+      albEvent({
+        url: `/v2/room/Ops/share/link?${q(HIPCHAT_ADMIN)}`,
+        json: { link: "https://example.com/x", message: body("share") },
+      }),
       albEvent({ url: `/v2/user/alice@example.com/message?${q(HIPCHAT_ADMIN)}`, json: { message: body("dm") } }),
-      albEvent({ url: `/v1/rooms/message?format=json&${q(HIPCHAT_ADMIN)}`, form: { room_id: "Ops", from: "Nagios", message: body("v1-form") } }),
-      albEvent({ url: `/v1/rooms/message?room_id=Ops&from=cron&message=${encodeURIComponent(body("v1-query"))}&${q(HIPCHAT_ADMIN)}`, method: "GET" }),
+      albEvent({
+        url: `/v1/rooms/message?format=json&${q(HIPCHAT_ADMIN)}`,
+        form: { room_id: "Ops", from: "Nagios", message: body("v1-form") },
+      }),
+      albEvent({
+        url: `/v1/rooms/message?room_id=Ops&from=cron&message=${encodeURIComponent(body("v1-query"))}&${q(HIPCHAT_ADMIN)}`,
+        method: "GET",
+      }),
       albEvent({ url: `/v2/room?${q(HIPCHAT_ADMIN)}` }),
       albEvent({ url: `/v1/rooms/list?${q(HIPCHAT_ADMIN)}` }),
-      albEvent({ url: `/v2/room/Ops/notification?auth_test=true&${q(HIPCHAT_ROOM)}`, json: { message: body("auth-test") } }),
+      albEvent({
+        url: `/v2/room/Ops/notification?auth_test=true&${q(HIPCHAT_ROOM)}`,
+        json: { message: body("auth-test") },
+      }),
     ];
     for (const event of cases) expect((await h(event, ctx())).statusCode).toBeLessThan(300);
     expect(rig.slack.delivered.length).toBeGreaterThanOrEqual(9);
@@ -96,48 +139,135 @@ describe("a broad run through the Lambda handler", () => {
     const h = rig.coldStart();
     const statuses: number[] = [];
     const send = async (event: Parameters<typeof h>[0]) => statuses.push((await h(event, ctx())).statusCode);
-    await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: `{"message":"${body("bad-json")}"` }));
-    await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("wrong-color"), color: "blue" } }));
-    await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: 42, from: body("wrong-type") } }));
-    await send(albEvent({ url: `/v2/room/Ops/notification?auth_token=${body("guessed-token")}`, json: { message: body("401") } }));
-    await send(albEvent({ url: "/v2/room/Ops/notification", headers: { Authorization: `Bearer ${body("guessed-bearer")}` }, json: { message: body("401b") } }));
+    await send(
+      albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: `{"message":"${body("bad-json")}"` }),
+    );
+    await send(
+      albEvent({
+        url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
+        json: { message: body("wrong-color"), color: "blue" },
+      }),
+    );
+    await send(
+      albEvent({
+        url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
+        json: { message: 42, from: body("wrong-type") },
+      }),
+    );
+    await send(
+      albEvent({
+        url: `/v2/room/Ops/notification?auth_token=${body("guessed-token")}`,
+        json: { message: body("401") },
+      }),
+    );
+    await send(
+      albEvent({
+        url: "/v2/room/Ops/notification",
+        headers: { Authorization: `Bearer ${body("guessed-bearer")}` },
+        json: { message: body("401b") },
+      }),
+    );
     await send(albEvent({ url: `/v2/room/42/notification?${q(HIPCHAT_ROOM)}`, json: { message: body("403") } }));
     await send(albEvent({ url: `/v2/room/Nowhere/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("404") } }));
     await send(albEvent({ url: `/v2/room/Ops/history?${q(HIPCHAT_ADMIN)}`, json: { message: body("unsupported") } }));
-    await send(albEvent({ method: "PUT", url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("405") } }));
-    await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: `${body("413")}${"x".repeat(1024 * 1024)}` } }));
-    await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, body: `<message>${body("415")}</message>`, contentType: "application/xml" }));
+    await send(
+      albEvent({ method: "PUT", url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("405") } }),
+    );
+    await send(
+      albEvent({
+        url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
+        json: { message: `${body("413")}${"x".repeat(1024 * 1024)}` },
+      }),
+    );
+    await send(
+      albEvent({
+        url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
+        body: `<message>${body("415")}</message>`,
+        contentType: "application/xml",
+      }),
+    );
     // Slack faults: each message carries its own sentinel.
     // (Its own container: the 30 s limit would hold every later #ops message in this one.)
     rig.slack.failNext({ kind: "status", status: 429, headers: { "retry-after": "30" } });
     const limited = rig.coldStart();
-    statuses.push((await limited(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("429") } }), ctx())).statusCode);
+    statuses.push(
+      (
+        await limited(
+          albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("429") } }),
+          ctx(),
+        )
+      ).statusCode,
+    );
     rig.slack.failNext({ kind: "status", status: 500, body: `{"ok":false,"echo":"${SLACK_TOKEN}"}` });
     await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("502") } }));
     rig.slack.failNext({ kind: "reset" });
     await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("reset") } }));
     rig.slack.failNext({ kind: "hang" });
     await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("504") } }));
-    await send(albEvent({ url: `/v2/room/Missing/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("channel-not-found") } }));
+    await send(
+      albEvent({
+        url: `/v2/room/Missing/notification?${q(HIPCHAT_ADMIN)}`,
+        json: { message: body("channel-not-found") },
+      }),
+    );
     rig.slack.failNext({ kind: "error", error: "invalid_auth" });
-    await send(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("invalid-auth") } }));
+    await send(
+      albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("invalid-auth") } }),
+    );
     // Secrets Manager down at a cold start.
     rig.secrets.setDown(true);
     const cold = rig.coldStart();
-    statuses.push((await cold(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("503") } }), ctx())).statusCode);
+    statuses.push(
+      (
+        await cold(
+          albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("503") } }),
+          ctx(),
+        )
+      ).statusCode,
+    );
     rig.secrets.setDown(false);
     // A misconfigured container: 503 for every request, and a cold-start log line naming the key.
     const broken = rig.coldStart({ ROOM_CHANNELS: "{not json" });
-    statuses.push((await broken(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("misconfigured") } }), ctx())).statusCode);
+    statuses.push(
+      (
+        await broken(
+          albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("misconfigured") } }),
+          ctx(),
+        )
+      ).statusCode,
+    );
     expect(new Set(statuses)).toEqual(new Set([400, 401, 403, 404, 405, 413, 415, 429, 502, 503, 504]));
   });
 
   it("a token rotation (Slack and HipChat)", async () => {
     const h = rig.coldStart({ SECRET_TTL_SECONDS: "0" });
-    expect((await h(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("before-rotation") } }), ctx())).statusCode).toBe(204);
+    expect(
+      (
+        await h(
+          albEvent({
+            url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`,
+            json: { message: body("before-rotation") },
+          }),
+          ctx(),
+        )
+      ).statusCode,
+    ).toBe(204);
     rig.slack.setTokens([SLACK_ROTATED]);
-    rig.secrets.setSecret(SECRET_ARN, JSON.stringify({ slackToken: SLACK_ROTATED, hipchatTokens: [{ token: HIPCHAT_ADMIN }, { token: HIPCHAT_ROOM, rooms: ["Ops"] }] }));
-    expect((await h(albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("after-rotation") } }), ctx())).statusCode).toBe(204);
+    rig.secrets.setSecret(
+      SECRET_ARN,
+      JSON.stringify({
+        slackToken: SLACK_ROTATED,
+        hipchatTokens: [{ token: HIPCHAT_ADMIN }, { token: HIPCHAT_ROOM, rooms: ["Ops"] }],
+      }),
+    );
+    expect(
+      (
+        await h(
+          albEvent({ url: `/v2/room/Ops/notification?${q(HIPCHAT_ADMIN)}`, json: { message: body("after-rotation") } }),
+          ctx(),
+        )
+      ).statusCode,
+    ).toBe(204);
     expect(rig.slack.delivered.at(-1)?.token).toBe(SLACK_ROTATED);
   });
 
@@ -146,7 +276,10 @@ describe("a broad run through the Lambda handler", () => {
     // The fuzz generators use the harness tokens; this container accepts them too.
     rig.secrets.setSecret(
       SECRET_ARN,
-      JSON.stringify({ slackToken: SLACK_ROTATED, hipchatTokens: [{ token: TOKENS.admin }, { token: TOKENS.opsOnly, rooms: ["ops"] }, { token: HIPCHAT_ADMIN }] }),
+      JSON.stringify({
+        slackToken: SLACK_ROTATED,
+        hipchatTokens: [{ token: TOKENS.admin }, { token: TOKENS.opsOnly, rooms: ["ops"] }, { token: HIPCHAT_ADMIN }],
+      }),
     );
     const marked = (c: FuzzCase): FuzzCase => {
       const b = c.req.body;
@@ -154,7 +287,11 @@ describe("a broad run through the Lambda handler", () => {
       // Prefix every JSON or form `message` with a sentinel; otherwise append one to the raw body.
       try {
         const doc = JSON.parse(b) as Record<string, unknown>;
-        if (doc && typeof doc === "object" && typeof doc.message === "string") return { ...c, req: { ...c.req, body: JSON.stringify({ ...doc, message: `${body("fuzz")} ${doc.message}` }) } };
+        if (doc && typeof doc === "object" && typeof doc.message === "string")
+          return {
+            ...c,
+            req: { ...c.req, body: JSON.stringify({ ...doc, message: `${body("fuzz")} ${doc.message}` }) },
+          };
       } catch {
         /* not JSON */
       }
@@ -165,7 +302,9 @@ describe("a broad run through the Lambda handler", () => {
       }
       return { ...c, req: { ...c.req, body: `${b}${body("fuzz-raw")}` } };
     };
-    const sample = fc.sample(fc.oneof(validCase, invalidCase, withInjection(validCase)), { numRuns: 300, seed: 42 }).map(marked);
+    const sample = fc
+      .sample(fc.oneof(validCase, invalidCase, withInjection(validCase)), { numRuns: 300, seed: 42 })
+      .map(marked);
     for (const c of sample) {
       const res = await h(toAlbEvent(c.req), ctx());
       expect(res.statusCode).toBeLessThan(500);
@@ -178,12 +317,23 @@ describe("a broad run through the Lambda handler", () => {
 describe("npm start", () => {
   it("its console output carries no token and no message", async () => {
     const slack = await startSlackStandIn({ tokens: [SLACK_TOKEN] });
-    const proxy = await npmStart({ SLACK_TOKEN, SLACK_API_URL: slack.url, HIPCHAT_TOKENS: `${HIPCHAT_ADMIN},${HIPCHAT_ROOM}`, ROOM_CHANNELS: JSON.stringify({ Ops: "#ops" }) });
+    const proxy = await npmStart({
+      SLACK_TOKEN,
+      SLACK_API_URL: slack.url,
+      HIPCHAT_TOKENS: `${HIPCHAT_ADMIN},${HIPCHAT_ROOM}`,
+      ROOM_CHANNELS: JSON.stringify({ Ops: "#ops" }),
+    });
     try {
       const post = (path: string, payload: unknown, token = HIPCHAT_ADMIN) =>
-        fetch(`${proxy.url}${path}?${q(token)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+        fetch(`${proxy.url}${path}?${q(token)}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(payload),
+        });
       expect((await post("/v2/room/Ops/notification", { message: body("npm-ok") })).status).toBe(204);
-      expect((await post("/v2/room/Ops/notification", { message: body("npm-401") }, `wrong-${body("npm-guess")}`)).status).toBe(401);
+      expect(
+        (await post("/v2/room/Ops/notification", { message: body("npm-401") }, `wrong-${body("npm-guess")}`)).status,
+      ).toBe(401);
       expect((await post("/v2/room/Ops/notification", { message: body("npm-400"), color: 7 })).status).toBe(400);
       expect((await post("/v2/room/Nowhere/notification", { message: body("npm-404") })).status).toBe(404);
       slack.failNext({ kind: "reset" });
@@ -202,10 +352,16 @@ describe("the audit", () => {
     const lines = [...out.lines(), ...other.join("\n").split("\n")].filter((l) => l.trim() !== "");
     // The capture worked: every request above logged a line.
     expect(out.lines().filter((l) => l.includes('"msg":"request"')).length).toBeGreaterThan(330);
-    const secrets = [HIPCHAT_ADMIN, HIPCHAT_ROOM, SLACK_TOKEN, SLACK_ROTATED, TOKENS.admin, TOKENS.opsOnly].flatMap(spellings);
+    const secrets = [HIPCHAT_ADMIN, HIPCHAT_ROOM, SLACK_TOKEN, SLACK_ROTATED, TOKENS.admin, TOKENS.opsOnly].flatMap(
+      spellings,
+    );
     const sentinels = bodies.flatMap((b) => spellings(b));
     const leaks = lines
-      .map((line, i) => ({ i, line, found: [...secrets, ...sentinels, "BODY-SENTINEL"].filter((s) => line.includes(s)) }))
+      .map((line, i) => ({
+        i,
+        line,
+        found: [...secrets, ...sentinels, "BODY-SENTINEL"].filter((s) => line.includes(s)),
+      }))
       .filter((l) => l.found.length > 0)
       .map((l) => `line ${l.i}: ${l.found.join(", ")}: ${l.line.slice(0, 300)}`);
     expect(leaks).toEqual([]);

@@ -18,7 +18,16 @@ import {
 } from "../../components/packaging";
 
 describe("expandPackagePatterns", () => {
-  const installed = ["@types/node", "@types/retry", "@typescript-eslint/parser", "undici-types", "undici", "jest", "jest-worker", "@slack/web-api"];
+  const installed = [
+    "@types/node",
+    "@types/retry",
+    "@typescript-eslint/parser",
+    "undici-types",
+    "undici",
+    "jest",
+    "jest-worker",
+    "@slack/web-api",
+  ];
 
   it("expands * against installed names and keeps exact names as given", () => {
     expect(expandPackagePatterns(["@types/*", "undici-types", "jest-*", "not-installed"], installed)).toEqual([
@@ -42,7 +51,9 @@ describe("expandPackagePatterns", () => {
 
   it("has defaults for the runtime's SDK and for what never runs", () => {
     expect(DEFAULT_RUNTIME_PROVIDED_PACKAGES).toEqual(["@aws-sdk/*", "@smithy/*", "@aws-crypto/*"]);
-    expect(DEFAULT_EXCLUDED_PACKAGES).toEqual(expect.arrayContaining(["@types/*", "undici-types", "typescript", "jest"]));
+    expect(DEFAULT_EXCLUDED_PACKAGES).toEqual(
+      expect.arrayContaining(["@types/*", "undici-types", "typescript", "jest"]),
+    );
   });
 });
 
@@ -51,7 +62,13 @@ describe("listInstalledPackages and findPackageRoot", () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pkgs-"));
     fs.writeFileSync(path.join(dir, "package.json"), "{}");
-    for (const p of ["node_modules/a", "node_modules/@s/b", "node_modules/@s/b/node_modules/@types/c", "node_modules/.bin", "sub/deeper"]) {
+    for (const p of [
+      "node_modules/a",
+      "node_modules/@s/b",
+      "node_modules/@s/b/node_modules/@types/c",
+      "node_modules/.bin",
+      "sub/deeper",
+    ]) {
       fs.mkdirSync(path.join(dir, p), { recursive: true });
     }
   });
@@ -102,7 +119,11 @@ describe("pruneNestedPackages", () => {
     expect(assets["__index.js"]).toBe(index);
     expect(assets["node_modules/b"]).toBe(b);
     const a = await (assets["node_modules/a"] as pulumi.asset.AssetArchive).assets;
-    expect(Object.keys(a).sort()).toEqual(["index.js", "node_modules/@scope/keep/index.js", "node_modules/keep/index.js"]);
+    expect(Object.keys(a).sort()).toEqual([
+      "index.js",
+      "node_modules/@scope/keep/index.js",
+      "node_modules/keep/index.js",
+    ]);
     expect(await (a["index.js"] as pulumi.asset.FileAsset).path).toBe(path.join("node_modules/a", "index.js"));
   });
 
@@ -114,7 +135,16 @@ describe("pruneNestedPackages", () => {
   });
 
   it("leaves out files Node never loads, but keeps package.json and licences", async () => {
-    const files = ["index.js", "index.js.map", "index.d.ts", "src/index.ts", "README.md", "LICENSE.md", "package.json", "lib/x.cjs"];
+    const files = [
+      "index.js",
+      "index.js.map",
+      "index.d.ts",
+      "src/index.ts",
+      "README.md",
+      "LICENSE.md",
+      "package.json",
+      "lib/x.cjs",
+    ];
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(dir, "node_modules/c", f)), { recursive: true });
       fs.writeFileSync(path.join(dir, "node_modules/c", f), "//");

@@ -22,7 +22,6 @@ import {
   TYPES as T,
 } from "../support/pulumiMocks";
 
-
 const VPC_ID = "vpc-0123456789abcdef0";
 const VPC_CIDR = "10.42.0.0/16";
 const SECRET_VALUE = "s3cret-api-token-for-tests";
@@ -31,7 +30,11 @@ let mocks: PulumiMockHarness;
 let components: typeof Components;
 
 beforeAll(async () => {
-  mocks = await installPulumiMocks({ region: "eu-west-1", accountId: "123456789012", vpcCidrs: { [VPC_ID]: VPC_CIDR } });
+  mocks = await installPulumiMocks({
+    region: "eu-west-1",
+    accountId: "123456789012",
+    vpcCidrs: { [VPC_ID]: VPC_CIDR },
+  });
   // Imported after setMocks: nothing may register resources against the real engine.
   components = await import("../../components");
 });
@@ -54,7 +57,11 @@ function baseArgs(): Components.PrivateLambdaServiceArgs {
 async function build(
   name: string,
   overrides: Partial<Components.PrivateLambdaServiceArgs> = {},
-): Promise<{ svc: Components.PrivateLambdaService; of: (type: string) => RecordedResource[]; get: (type: string, suffix: string) => RecordedResource }> {
+): Promise<{
+  svc: Components.PrivateLambdaService;
+  of: (type: string) => RecordedResource[];
+  get: (type: string, suffix: string) => RecordedResource;
+}> {
   const svc = new components.PrivateLambdaService(name, { ...baseArgs(), ...overrides });
   await unwrap(svc.functionArn); // the closure is serialized before the function registers (pulumi#11113)
   await settled();
@@ -140,7 +147,9 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
       function: expect.stringMatching(new RegExp(`^${name}-fn-`)),
     });
     expect(attachment.inputs.targetGroupArn).toBe(permission.inputs.sourceArn);
-    expect(attachment.inputs.targetId).toMatch(new RegExp(`^arn:aws:lambda:eu-west-1:123456789012:function:${name}-fn-`));
+    expect(attachment.inputs.targetId).toMatch(
+      new RegExp(`^arn:aws:lambda:eu-west-1:123456789012:function:${name}-fn-`),
+    );
     expect(attachment.dependencies).toContain(permission.urn);
   });
 
@@ -159,7 +168,11 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
     expect(JSON.parse(role.inputs.assumeRolePolicy)).toEqual({
       Version: "2012-10-17",
       Statement: [
-        expect.objectContaining({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }),
+        expect.objectContaining({
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Service: "lambda.amazonaws.com" },
+        }),
       ],
     });
     expect(role.inputs.managedPolicyArns).toBeUndefined();
@@ -175,13 +188,17 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
       expect.objectContaining({
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: expect.stringMatching(new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/${name}-.*:\\*$`)),
+        Resource: expect.stringMatching(
+          new RegExp(`^arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/${name}-.*:\\*$`),
+        ),
       }),
       expect.objectContaining({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn }),
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/"\*"|FullAccess/);
     // The first invocation finds its permissions and its secret value.
-    expect(fn.dependencies).toEqual(expect.arrayContaining([policies[0].urn, b.get(T.secretVersion, "-secret-value").urn]));
+    expect(fn.dependencies).toEqual(
+      expect.arrayContaining([policies[0].urn, b.get(T.secretVersion, "-secret-value").urn]),
+    );
   });
 
   it("stores the secrets as one secret JSON, marked secret; the function gets only its ARN", () => {
@@ -191,10 +208,14 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
     const fn = b.get(T.fn, "-fn");
     expect(plain(fn.inputs.environment.variables)).toEqual({
       GREETING: "hello",
-      SECRET_ARN: expect.stringMatching(new RegExp(`^arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-secret-`)),
+      SECRET_ARN: expect.stringMatching(
+        new RegExp(`^arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-secret-`),
+      ),
     });
     expect(version.inputs.secretId).toBe(fn.inputs.environment.variables.SECRET_ARN);
-    const leaks = mocks.resources.filter((r) => r.name.startsWith(name)).flatMap((r) => plaintextOccurrences(r.inputs, [SECRET_VALUE]).map((p) => `${r.name}: ${p}`));
+    const leaks = mocks.resources
+      .filter((r) => r.name.startsWith(name))
+      .flatMap((r) => plaintextOccurrences(r.inputs, [SECRET_VALUE]).map((p) => `${r.name}: ${p}`));
     expect(leaks).toEqual([]);
   });
 
@@ -247,7 +268,11 @@ describe("package contents", () => {
     const b = await build("pkg-default");
     const entries = await packageEntries(b.get(T.fn, "-fn"));
     expect(entries).toContain("node_modules/@slack/web-api");
-    expect(entries.filter((e) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@types|@pulumi|@jest)\/|undici-types|typescript|jest/.test(e))).toEqual([]);
+    expect(
+      entries.filter((e) =>
+        /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@types|@pulumi|@jest)\/|undici-types|typescript|jest/.test(e),
+      ),
+    ).toEqual([]);
     // Nor nested inside included packages (p-retry keeps its own @types/retry; the component prunes it).
     const assets = await (b.get(T.fn, "-fn").inputs.code as pulumi.asset.AssetArchive).assets;
     const nested: string[] = [];
@@ -258,7 +283,9 @@ describe("package contents", () => {
           : entry instanceof pulumi.asset.AssetArchive
             ? Object.keys(await entry.assets)
             : [];
-      nested.push(...files.filter((f) => /node_modules\/(@types\/|undici-types|typescript)/.test(f)).map((f) => `${name}/${f}`));
+      nested.push(
+        ...files.filter((f) => /node_modules\/(@types\/|undici-types|typescript)/.test(f)).map((f) => `${name}/${f}`),
+      );
     }
     expect(nested).toEqual([]);
   });
@@ -267,7 +294,11 @@ describe("package contents", () => {
     const b = await build("pkg-custom", { runtimeProvidedPackages: [], excludePackages: [] });
     const entries = await packageEntries(b.get(T.fn, "-fn"));
     expect(entries).toEqual(
-      expect.arrayContaining(["node_modules/@aws-sdk/client-secrets-manager", "node_modules/@types/node", "node_modules/undici-types"]),
+      expect.arrayContaining([
+        "node_modules/@aws-sdk/client-secrets-manager",
+        "node_modules/@types/node",
+        "node_modules/undici-types",
+      ]),
     );
   });
 });
@@ -276,7 +307,11 @@ describe("an existing private zone", () => {
   it("puts the alias in the given zone and creates no zone", async () => {
     const b = await build("zoned", { privateZoneId: "ZEXISTING123", privateZoneName: "internal.example.com" });
     expect(b.of(T.zone)).toEqual([]);
-    expect(plain(b.get(T.record, "-dns").inputs)).toMatchObject({ zoneId: "ZEXISTING123", name: "svc.internal.example.com", type: "A" });
+    expect(plain(b.get(T.record, "-dns").inputs)).toMatchObject({
+      zoneId: "ZEXISTING123",
+      name: "svc.internal.example.com",
+      type: "A",
+    });
     expect(await unwrap(b.svc.zoneId)).toBe("ZEXISTING123");
   });
 
@@ -313,7 +348,12 @@ describe("HTTPS with a given certificate", () => {
   });
 
   it("opens exactly :80 and :443 to the sources", () => {
-    expect(b.of(T.ingress).map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort()).toEqual([
+    expect(
+      b
+        .of(T.ingress)
+        .map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])
+        .sort(),
+    ).toEqual([
       [443, 443, VPC_CIDR],
       [80, 80, VPC_CIDR],
     ]);
@@ -324,7 +364,11 @@ describe("HTTPS with a given certificate", () => {
   });
 
   it("takes another TLS policy, and can forward :80 instead of redirecting", async () => {
-    const c = await build("tls-opts", { certificateArn, sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06", redirectHttpToHttps: false });
+    const c = await build("tls-opts", {
+      certificateArn,
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+      redirectHttpToHttps: false,
+    });
     expect(c.get(T.listener, "-https").inputs.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
     expect(plain(c.get(T.listener, "-http").inputs).defaultActions).toEqual([
       { type: "forward", targetGroupArn: expect.stringContaining(":targetgroup/tls-opts-tg/") },
@@ -378,7 +422,9 @@ describe("ingress from security groups and CIDR blocks", () => {
     });
     expect(mocks.calls.slice(before).filter((c) => c.token === "aws:ec2/getVpc:getVpc")).toEqual([]);
     const rules = b.of(T.ingress).map((r) => plain(r.inputs));
-    const summary = rules.map((r) => `${r.fromPort} ${r.cidrIpv4 ?? ""}${r.cidrIpv6 ?? ""}${r.referencedSecurityGroupId ?? ""}`).sort();
+    const summary = rules
+      .map((r) => `${r.fromPort} ${r.cidrIpv4 ?? ""}${r.cidrIpv6 ?? ""}${r.referencedSecurityGroupId ?? ""}`)
+      .sort();
     expect(summary).toEqual(["80 10.9.0.0/24", "80 fd00:1234::/56", "80 sg-0aaaaaaaaaaaaaaa1"]);
     for (const rule of rules) {
       expect(rule).toMatchObject({ ipProtocol: "tcp", toPort: rule.fromPort });
@@ -405,8 +451,14 @@ describe("options", () => {
       tags: { Team: "chatops" },
       layers: ["arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"],
     });
-    expect(b.get(T.fn, "-fn").inputs).toMatchObject({ memorySize: 512, timeout: 10, tags: { Team: "chatops", Name: "opts-fn-fn" } });
-    expect(b.get(T.fn, "-fn").inputs.layers).toEqual(["arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"]);
+    expect(b.get(T.fn, "-fn").inputs).toMatchObject({
+      memorySize: 512,
+      timeout: 10,
+      tags: { Team: "chatops", Name: "opts-fn-fn" },
+    });
+    expect(b.get(T.fn, "-fn").inputs.layers).toEqual([
+      "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12",
+    ]);
     expect(b.get(T.logGroup, "-logs").inputs.retentionInDays).toBe(90);
     expect(b.get(T.secret, "-secret").inputs.recoveryWindowInDays).toBe(0);
     expect(b.get(T.alb, "-alb").inputs.tags).toEqual({ Team: "chatops", Name: "opts-fn-alb" });
@@ -414,7 +466,10 @@ describe("options", () => {
 
   it("creates one private zone per extra name, its apex an alias for the ALB", async () => {
     const b = await build("legacy", { extraZoneNames: ["hipchat.example.net"] });
-    expect(plain(b.get(T.zone, "-zone-hipchat.example.net").inputs)).toMatchObject({ name: "hipchat.example.net", vpcs: [{ vpcId: VPC_ID }] });
+    expect(plain(b.get(T.zone, "-zone-hipchat.example.net").inputs)).toMatchObject({
+      name: "hipchat.example.net",
+      vpcs: [{ vpcId: VPC_ID }],
+    });
     expect(plain(b.get(T.record, "-dns-hipchat.example.net").inputs)).toMatchObject({
       name: "hipchat.example.net",
       type: "A",
@@ -451,7 +506,11 @@ describe("without secrets", () => {
     expect(policies).toHaveLength(1);
     const doc = JSON.parse(policies[0].inputs.policy);
     expect(doc.Statement).toEqual([
-      expect.objectContaining({ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"] }),
+      expect.objectContaining({
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      }),
     ]);
     expect(JSON.stringify(doc)).not.toContain("secretsmanager");
     expect(mocks.ofType(T.policyAttachment)).toEqual([]);
@@ -459,7 +518,9 @@ describe("without secrets", () => {
 
   it("still waits for its permissions and log group before the function, and wires the ALB the same way", () => {
     const fn = b.get(T.fn, "-fn");
-    expect(fn.dependencies).toEqual(expect.arrayContaining([b.get(T.rolePolicy, "-fn-policy").urn, b.get(T.logGroup, "-logs").urn]));
+    expect(fn.dependencies).toEqual(
+      expect.arrayContaining([b.get(T.rolePolicy, "-fn-policy").urn, b.get(T.logGroup, "-logs").urn]),
+    );
     const permission = b.get(T.permission, "-alb-invoke");
     expect(b.get(T.attachment, "-tg-attachment").dependencies).toContain(permission.urn);
     expect(plain(permission.inputs).sourceArn).toContain(`:targetgroup/${name}-tg/`);
@@ -468,12 +529,13 @@ describe("without secrets", () => {
 
 describe("refusals", () => {
   it("refuses invalid arguments in the constructor, as a ResourceError naming the problem", () => {
-    expect(() => new components.PrivateLambdaService("bad-subnets", { ...baseArgs(), subnetIds: ["subnet-0000000000000000a"] })).toThrow(
-      "subnetIds must list at least 2 subnets",
-    );
-    expect(() => new components.PrivateLambdaService("bad-open", { ...baseArgs(), allowedCidrBlocks: ["0.0.0.0/0"] })).toThrow(
-      pulumi.ResourceError,
-    );
+    expect(
+      () =>
+        new components.PrivateLambdaService("bad-subnets", { ...baseArgs(), subnetIds: ["subnet-0000000000000000a"] }),
+    ).toThrow("subnetIds must list at least 2 subnets");
+    expect(
+      () => new components.PrivateLambdaService("bad-open", { ...baseArgs(), allowedCidrBlocks: ["0.0.0.0/0"] }),
+    ).toThrow(pulumi.ResourceError);
     expect(mocks.resources.filter((r) => r.name.startsWith("bad-") && r.type !== T.component)).toEqual([]);
   });
 
@@ -486,6 +548,8 @@ describe("refusals", () => {
     });
     // Without a secret there is no SECRET_ARN, and the check still runs.
     await expect(unwrap(components.functionEnvironment({ PLAIN: "a" }, undefined))).resolves.toEqual({ PLAIN: "a" });
-    await expect(unwrap(components.functionEnvironment({ LEAK: pulumi.secret("b") }, undefined))).rejects.toThrow("environment.LEAK is a secret");
+    await expect(unwrap(components.functionEnvironment({ LEAK: pulumi.secret("b") }, undefined))).rejects.toThrow(
+      "environment.LEAK is a secret",
+    );
   });
 });

@@ -6,14 +6,23 @@
  */
 import { albEvent } from "../support/albEvents";
 import { albResultProblems, hipchatErrorProblems } from "../support/albAssert";
-import { betweenInvocations, captureStdout, lambdaContext, startLambdaRig, SECRET_ARN, type LambdaRig, type StdoutCapture } from "../support/lambdaRig";
+import {
+  betweenInvocations,
+  captureStdout,
+  lambdaContext,
+  startLambdaRig,
+  SECRET_ARN,
+  type LambdaRig,
+  type StdoutCapture,
+} from "../support/lambdaRig";
 import type { SecretsFault } from "../support/secretsStandIn";
 import { startSecretsExtensionStandIn, type SecretsExtensionStandIn } from "../support/secretsExtensionStandIn";
 
 const HIPCHAT_TOKEN = "hipchat-secrets-token-0123456789";
 const ctx = () => lambdaContext(20_000);
 let n = 0;
-const notify = () => albEvent({ url: `/v2/room/Ops/notification?auth_token=${HIPCHAT_TOKEN}`, json: { message: `secret-fault-${++n}` } });
+const notify = () =>
+  albEvent({ url: `/v2/room/Ops/notification?auth_token=${HIPCHAT_TOKEN}`, json: { message: `secret-fault-${++n}` } });
 
 let rig: LambdaRig;
 let stdout: StdoutCapture;
@@ -30,9 +39,15 @@ describe("Secrets Manager unavailable at cold start", () => {
   it.each<[string, SecretsFault]>([
     ["500 InternalServiceError", { kind: "status", status: 500, type: "InternalServiceError" }],
     ["400 ThrottlingException", { kind: "status", status: 400, type: "ThrottlingException" }],
-    ["400 AccessDeniedException (role lost its policy)", { kind: "status", status: 400, type: "AccessDeniedException" }],
+    [
+      "400 AccessDeniedException (role lost its policy)",
+      { kind: "status", status: 400, type: "AccessDeniedException" },
+    ],
     ["400 DecryptionFailure (KMS key disabled)", { kind: "status", status: 400, type: "DecryptionFailure" }],
-    ["400 ResourceNotFoundException (secret deleted)", { kind: "status", status: 400, type: "ResourceNotFoundException" }],
+    [
+      "400 ResourceNotFoundException (secret deleted)",
+      { kind: "status", status: 400, type: "ResourceNotFoundException" },
+    ],
     ["connection reset", { kind: "reset" }],
   ])("%s → 503 in HipChat shape, nothing sent, and the next invocation fetches again", async (_name, fault) => {
     rig.secrets.setDown(true, fault);
@@ -79,7 +94,10 @@ describe("Secrets Manager unavailable at cold start", () => {
 
   it("a failed cold-start fetch is not cached: the first request fetches again and succeeds", async () => {
     // Both SDK attempts of the fetch started at init fail.
-    rig.secrets.failNext({ kind: "status", status: 500, type: "InternalServiceError" }, { kind: "status", status: 500, type: "InternalServiceError" });
+    rig.secrets.failNext(
+      { kind: "status", status: 500, type: "InternalServiceError" },
+      { kind: "status", status: 500, type: "InternalServiceError" },
+    );
     const handler = rig.coldStart();
     while (rig.secretFetches() < 2) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 20));
@@ -119,7 +137,10 @@ describe("rotation", () => {
       expect((await handler(notify(), ctx())).statusCode).toBe(204);
     }
     expect(rig.secretFetches()).toBe(2);
-    expect(rig.slack.delivered.map((c) => c.token)).toEqual([...Array(3).fill("xoxb-one-0123456789"), ...Array(10).fill("xoxb-two-0123456789")]);
+    expect(rig.slack.delivered.map((c) => c.token)).toEqual([
+      ...Array(3).fill("xoxb-one-0123456789"),
+      ...Array(10).fill("xoxb-two-0123456789"),
+    ]);
     // One rejected call with the old token, and nothing delivered twice.
     expect(rig.slack.calls).toHaveLength(14);
     expect(new Set(rig.slack.delivered.map((c) => c.body.text)).size).toBe(13);
@@ -153,8 +174,12 @@ describe("rotation", () => {
       const handler = rig.coldStart({ SECRET_TTL_SECONDS: "60" });
       expect((await handler(notify(), ctx())).statusCode).toBe(204);
       const fresh = "hipchat-rotated-token-0123456789";
-      rig.secrets.setSecret(SECRET_ARN, JSON.stringify({ slackToken: rig.slackToken, hipchatTokens: [{ token: fresh }] }));
-      const withFresh = () => albEvent({ url: `/v2/room/Ops/notification?auth_token=${fresh}`, json: { message: "rotated" } });
+      rig.secrets.setSecret(
+        SECRET_ARN,
+        JSON.stringify({ slackToken: rig.slackToken, hipchatTokens: [{ token: fresh }] }),
+      );
+      const withFresh = () =>
+        albEvent({ url: `/v2/room/Ops/notification?auth_token=${fresh}`, json: { message: "rotated" } });
       // Until the TTL: the container still has the old list (an unknown token never forces a fetch,
       // or anyone could make the proxy hammer Secrets Manager with made-up tokens).
       expect((await handler(withFresh(), ctx())).statusCode).toBe(401);
@@ -176,7 +201,8 @@ describe("through the Parameters and Secrets Lambda Extension (PARAMETERS_SECRET
     ext = await startSecretsExtensionStandIn({ [SECRET_ARN]: rig.secretJson(rig.slackToken) }, SESSION);
   });
   afterEach(() => ext.close());
-  const withExtension = () => rig.coldStart({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ext.port), AWS_SESSION_TOKEN: SESSION });
+  const withExtension = () =>
+    rig.coldStart({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ext.port), AWS_SESSION_TOKEN: SESSION });
 
   it("the first fetch goes through the extension, not the SDK, and only once invoked (not at init)", async () => {
     const handler = withExtension();

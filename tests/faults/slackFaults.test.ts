@@ -38,7 +38,11 @@ let stdout: StdoutCapture;
 beforeAll(async () => {
   rig = await startLambdaRig({
     hipchatTokens: [{ token: HIPCHAT_TOKEN }],
-    env: { ROOM_CHANNELS: JSON.stringify(ROOMS), USER_MAP: JSON.stringify({ "alice@example.com": "U0ALICE01" }), SLACK_TIMEOUT_MS: String(SLACK_TIMEOUT_MS) },
+    env: {
+      ROOM_CHANNELS: JSON.stringify(ROOMS),
+      USER_MAP: JSON.stringify({ "alice@example.com": "U0ALICE01" }),
+      SLACK_TIMEOUT_MS: String(SLACK_TIMEOUT_MS),
+    },
     slack: {
       faultFor: (call) => {
         const id = idOf(call);
@@ -61,7 +65,9 @@ interface Send {
 }
 const eventFor = (id: string, s: Send = {}) =>
   albEvent({
-    url: s.user ? `/v2/user/${s.user}/message?auth_token=${HIPCHAT_TOKEN}` : `/v2/room/${s.room ?? "Ops"}/notification?auth_token=${HIPCHAT_TOKEN}`,
+    url: s.user
+      ? `/v2/user/${s.user}/message?auth_token=${HIPCHAT_TOKEN}`
+      : `/v2/room/${s.room ?? "Ops"}/notification?auth_token=${HIPCHAT_TOKEN}`,
     json: { message: `${id} build 42 finished`, message_format: "text", ...(s.from ? { from: s.from } : {}) },
     headerForm: "multi",
   });
@@ -83,12 +89,43 @@ const nextId = () => `msg-${++seq}`;
 describe("each Slack fault → the HipChat answer", () => {
   it.each<[string, SlackFault[], number, number, number, number]>([
     // name, faults on successive calls, Lambda time left, status, delivered, Slack calls
-    ["429 with Retry-After, time to wait", [{ kind: "status", status: 429, headers: { "retry-after": "1" } }], ROOMY_MS, 204, 1, 2],
-    ["429 with Retry-After beyond the deadline", [{ kind: "status", status: 429, headers: { "retry-after": "30" } }], ROOMY_MS, 429, 0, 1],
-    ["429 with Retry-After, no time left", [{ kind: "status", status: 429, headers: { "retry-after": "1" } }], TIGHT_MS, 429, 0, 1],
+    [
+      "429 with Retry-After, time to wait",
+      [{ kind: "status", status: 429, headers: { "retry-after": "1" } }],
+      ROOMY_MS,
+      204,
+      1,
+      2,
+    ],
+    [
+      "429 with Retry-After beyond the deadline",
+      [{ kind: "status", status: 429, headers: { "retry-after": "30" } }],
+      ROOMY_MS,
+      429,
+      0,
+      1,
+    ],
+    [
+      "429 with Retry-After, no time left",
+      [{ kind: "status", status: 429, headers: { "retry-after": "1" } }],
+      TIGHT_MS,
+      429,
+      0,
+      1,
+    ],
     ["429 without Retry-After, time to wait", [{ kind: "status", status: 429 }], ROOMY_MS, 204, 1, 2],
     ["429 without Retry-After, no time left", [{ kind: "status", status: 429 }], TIGHT_MS, 429, 0, 1],
-    ["two 429s in a row, time to wait", [{ kind: "status", status: 429, headers: { "retry-after": "1" } }, { kind: "status", status: 429, headers: { "retry-after": "1" } }], ROOMY_MS, 204, 1, 3],
+    [
+      "two 429s in a row, time to wait",
+      [
+        { kind: "status", status: 429, headers: { "retry-after": "1" } },
+        { kind: "status", status: 429, headers: { "retry-after": "1" } },
+      ],
+      ROOMY_MS,
+      204,
+      1,
+      3,
+    ],
     ["ok:false ratelimited, time to wait", [{ kind: "error", error: "ratelimited" }], ROOMY_MS, 204, 1, 2],
     ["ok:false ratelimited, no time left", [{ kind: "error", error: "ratelimited" }], TIGHT_MS, 429, 0, 1],
     ["HTTP 500", [{ kind: "status", status: 500 }], ROOMY_MS, 502, 0, 1],
@@ -114,8 +151,10 @@ describe("each Slack fault → the HipChat answer", () => {
     if (status === 429) {
       // Answered at once, with the reset time Slack gave (never earlier).
       expect(Date.now() - started).toBeLessThan(1_000);
-      const retryAfter = Number(faults[0].kind === "status" ? faults[0].headers?.["retry-after"] ?? 1 : 1);
-      expect(Number(resultHeaders(res)["x-ratelimit-reset"])).toBeGreaterThanOrEqual(Math.floor(started / 1000) + retryAfter);
+      const retryAfter = Number(faults[0].kind === "status" ? (faults[0].headers?.["retry-after"] ?? 1) : 1);
+      expect(Number(resultHeaders(res)["x-ratelimit-reset"])).toBeGreaterThanOrEqual(
+        Math.floor(started / 1000) + retryAfter,
+      );
     }
     if (status === 504) expect(Date.now() - started).toBeLessThan(SLACK_TIMEOUT_MS + 1_500);
   });
@@ -180,7 +219,10 @@ describe("each Slack fault → the HipChat answer", () => {
 
   it("missing_scope twice → 502 after exactly one fallback", async () => {
     const id = nextId();
-    plans.set(id, [{ kind: "error", error: "missing_scope" }, { kind: "error", error: "missing_scope" }]);
+    plans.set(id, [
+      { kind: "error", error: "missing_scope" },
+      { kind: "error", error: "missing_scope" },
+    ]);
     const res = await rig.coldStart()(eventFor(id, { from: "Jenkins" }), lambdaContext(ROOMY_MS));
     expect(res.statusCode).toBe(502);
     expect(callsOf(id)).toHaveLength(2);
@@ -209,7 +251,8 @@ const FAULTS: SlackFault[] = [
   { kind: "error", error: "missing_scope" },
   { kind: "error", error: "internal_error" },
 ];
-const RATE_LIMITS = (f: SlackFault) => (f.kind === "status" && f.status === 429) || (f.kind === "error" && f.error === "ratelimited");
+const RATE_LIMITS = (f: SlackFault) =>
+  (f.kind === "status" && f.status === 429) || (f.kind === "error" && f.error === "ratelimited");
 const POSTS_FIRST = (f: SlackFault) => "afterDelivery" in f && f.afterDelivery === true;
 
 /**
@@ -251,7 +294,10 @@ describe("delivery semantics under random faults: at most once, never lost silen
         // Concurrently, each on its own channel: the faults follow each message, not arrival order.
         const results = await Promise.all(
           requests.map((r, i) =>
-            handler(eventFor(ids[i], { room: `r${i}`, from: r.from ? "CI" : undefined }), lambdaContext(r.roomy ? ROOMY_MS : TIGHT_MS)),
+            handler(
+              eventFor(ids[i], { room: `r${i}`, from: r.from ? "CI" : undefined }),
+              lambdaContext(r.roomy ? ROOMY_MS : TIGHT_MS),
+            ),
           ),
         );
         requests.forEach((r, i) => {

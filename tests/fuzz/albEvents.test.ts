@@ -16,7 +16,15 @@ import { createHarness } from "../support/proxyHarness";
 import { albResultProblems, hipchatErrorProblems } from "../support/albAssert";
 import { lambdaContext, startLambdaRig, captureStdout, type LambdaRig } from "../support/lambdaRig";
 import { TOKENS } from "../support/proxyHarness";
-import { invalidCase, oddEvent, repeatedKeys, toAlbEvent, validCase, withInjection, type FuzzCase } from "./arbitraries";
+import {
+  invalidCase,
+  oddEvent,
+  repeatedKeys,
+  toAlbEvent,
+  validCase,
+  withInjection,
+  type FuzzCase,
+} from "./arbitraries";
 
 const SEED = 0x5eed_2024;
 let checked = 0;
@@ -29,7 +37,13 @@ const count = (label: string, status: number) => {
 };
 
 /** Everything wrong with an answer to one case; empty when it follows the rules. */
-function problemsWith(c: FuzzCase | undefined, event: ALBEvent, result: ALBResult | undefined, thrown: unknown, sent: number): string[] {
+function problemsWith(
+  c: FuzzCase | undefined,
+  event: ALBEvent,
+  result: ALBResult | undefined,
+  thrown: unknown,
+  sent: number,
+): string[] {
   if (thrown !== undefined) return [`threw ${thrown instanceof Error ? thrown.stack : String(thrown)}`];
   const problems = albResultProblems(event, result);
   if (!result || problems.length) return problems;
@@ -47,7 +61,8 @@ function problemsWith(c: FuzzCase | undefined, event: ALBEvent, result: ALBResul
   return problems;
 }
 
-const describeCase = (c: FuzzCase, result?: ALBResult) => `${fc.stringify(c)} → ${result?.statusCode} ${result?.body?.slice(0, 300) ?? ""}`;
+const describeCase = (c: FuzzCase, result?: ALBResult) =>
+  `${fc.stringify(c)} → ${result?.statusCode} ${result?.body?.slice(0, 300) ?? ""}`;
 
 describe("in-process proxy with a recording Slack gateway", () => {
   const h = createHarness();
@@ -105,7 +120,8 @@ describe("in-process proxy with a recording Slack gateway", () => {
         h.sent.length = 0;
         h.logs.length = 0;
         checked += 1;
-        if (problems.length) throw new Error(`${problems.join("; ")}\n${JSON.stringify(event)} → ${JSON.stringify(result)}`);
+        if (problems.length)
+          throw new Error(`${problems.join("; ")}\n${JSON.stringify(event)} → ${JSON.stringify(result)}`);
       }),
       params(500, 6),
     );
@@ -129,7 +145,11 @@ describe("the whole Lambda handler, real Slack client, Slack stand-in", () => {
     const stdout = captureStdout();
     try {
       const handler = rig.coldStart();
-      const mixed = fc.oneof({ arbitrary: invalidCase, weight: 1 }, { arbitrary: validCase, weight: 1 }, { arbitrary: withInjection(validCase), weight: 1 });
+      const mixed = fc.oneof(
+        { arbitrary: invalidCase, weight: 1 },
+        { arbitrary: validCase, weight: 1 },
+        { arbitrary: withInjection(validCase), weight: 1 },
+      );
       await fc.assert(
         fc.asyncProperty(mixed, async (c) => {
           const event = toAlbEvent(c.req);
@@ -144,7 +164,8 @@ describe("the whole Lambda handler, real Slack client, Slack stand-in", () => {
           }
           const problems = problemsWith(c, event, result, thrown, rig.slack.delivered.length - before);
           // Refused requests never even call Slack (not merely "were not posted").
-          if (result && result.statusCode >= 400 && rig.slack.calls.length !== callsBefore) problems.push("a refused request called Slack");
+          if (result && result.statusCode >= 400 && rig.slack.calls.length !== callsBefore)
+            problems.push("a refused request called Slack");
           checked += 1;
           if (problems.length) throw new Error(`${problems.join("; ")}\n${describeCase(c, result)}`);
         }),
@@ -158,7 +179,8 @@ describe("the whole Lambda handler, real Slack client, Slack stand-in", () => {
 
 afterAll(() => {
   if (process.env.FUZZ_STATS) {
-    for (const [label, byStatus] of [...tally].sort()) process.stderr.write(`${label}: ${JSON.stringify(Object.fromEntries([...byStatus].sort()))}\n`);
+    for (const [label, byStatus] of [...tally].sort())
+      process.stderr.write(`${label}: ${JSON.stringify(Object.fromEntries([...byStatus].sort()))}\n`);
   }
   // The issue asks for at least 10,000 generated requests; count what actually ran.
   expect(checked).toBeGreaterThanOrEqual(10_000);
@@ -171,7 +193,18 @@ afterAll(() => {
   };
   expect(share2xx("valid")).toBeGreaterThan(0.95);
   expect(share2xx("v1 message")).toBeGreaterThan(0.95);
-  for (const label of ["malformed JSON", "malformed form", "wrong field type or length", "deeply nested", "over 1 MB", "invalid UTF-8", "bad base64", "hostile room name", "missing or unknown token", "unknown route or method"]) {
+  for (const label of [
+    "malformed JSON",
+    "malformed form",
+    "wrong field type or length",
+    "deeply nested",
+    "over 1 MB",
+    "invalid UTF-8",
+    "bad base64",
+    "hostile room name",
+    "missing or unknown token",
+    "unknown route or method",
+  ]) {
     expect([label, [...(tally.get(label)?.values() ?? [])].reduce((a, b) => a + b, 0) >= 40]).toEqual([label, true]);
   }
 });

@@ -62,7 +62,9 @@ export function toAlbEvent(r: RawRequest): ALBEvent {
   }
   if (r.isBase64Encoded !== undefined) base64 = r.isBase64Encoded;
   const event: ALBEvent = {
-    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" } },
+    requestContext: {
+      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" },
+    },
     httpMethod: r.method,
     path: r.path,
     body,
@@ -95,14 +97,18 @@ const anyText = (maxLength: number) =>
   fc.oneof(
     fc.string({ unit: "binary", maxLength }),
     fc.string({ unit: "grapheme", maxLength }),
-    fc.stringMatching(/^(<[a-z]{1,6}( [a-z]{1,5}="[^"]{0,20}")?>|<\/[a-z]{1,6}>|&[a-z#0-9]{1,6};|[@(][a-z]{1,10}\)?|[^<&]{1,20}){0,30}$/),
+    fc.stringMatching(
+      /^(<[a-z]{1,6}( [a-z]{1,5}="[^"]{0,20}")?>|<\/[a-z]{1,6}>|&[a-z#0-9]{1,6};|[@(][a-z]{1,10}\)?|[^<&]{1,20}){0,30}$/,
+    ),
   );
 /** Valid `message` values: anything from 1 character up to HipChat's 10,000, markup-heavy ones included. */
 const messageText = fc.oneof(
   { arbitrary: anyText(400).filter((s) => s.length >= 1), weight: 20 },
   { arbitrary: fc.constantFrom(" ", "\n", "&", "<", "@all", "(yey)"), weight: 1 },
   {
-    arbitrary: fc.constantFrom("x", "<b>x</b>", "<a href='https://e.example/'>l</a>", "&amp;", "é", "😀", "<ul><li>i</li></ul>").map((unit) => unit.repeat(Math.floor(10_000 / unit.length))),
+    arbitrary: fc
+      .constantFrom("x", "<b>x</b>", "<a href='https://e.example/'>l</a>", "&amp;", "é", "😀", "<ul><li>i</li></ul>")
+      .map((unit) => unit.repeat(Math.floor(10_000 / unit.length))),
     weight: 1,
   },
 );
@@ -117,7 +123,10 @@ const authFor = (token: string) =>
   );
 const validAuth = authFor(TOKENS.admin);
 
-const jsonHeaders = (extra: [string, string][] = []): [string, string][] => [["Content-Type", "application/json"], ...extra];
+const jsonHeaders = (extra: [string, string][] = []): [string, string][] => [
+  ["Content-Type", "application/json"],
+  ...extra,
+];
 
 /** A valid HipChat card (HipChat's own limits). */
 const validCard = fc.record(
@@ -125,9 +134,15 @@ const validCard = fc.record(
     style: fc.constantFrom("file", "image", "application", "link", "media"),
     title: fc.string({ minLength: 1, maxLength: 100 }),
     url: fc.webUrl(),
-    description: fc.oneof(fc.string({ maxLength: 200 }), fc.record({ value: fc.string({ minLength: 1, maxLength: 200 }), format: fc.constantFrom("html", "text") })),
+    description: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.record({ value: fc.string({ minLength: 1, maxLength: 200 }), format: fc.constantFrom("html", "text") }),
+    ),
     attributes: fc.array(
-      fc.record({ label: fc.string({ maxLength: 50 }), value: fc.record({ label: fc.string({ minLength: 1, maxLength: 100 }) }) }),
+      fc.record({
+        label: fc.string({ maxLength: 50 }),
+        value: fc.record({ label: fc.string({ minLength: 1, maxLength: 100 }) }),
+      }),
       { maxLength: 5 },
     ),
     thumbnail: fc.record({ url: fc.webUrl().filter((u) => u.length <= 250) }),
@@ -138,7 +153,12 @@ const validCard = fc.record(
 /** A valid message body for one of the message routes, and the route it goes to. */
 const validMessage = fc.oneof(
   fc.record({
-    path: fc.constantFrom("/v2/room/Ops/notification", "/v2/room/42/notification", "/v2/room/my%20room/notification", "/v2//room/OPS/notification/"),
+    path: fc.constantFrom(
+      "/v2/room/Ops/notification",
+      "/v2/room/42/notification",
+      "/v2/room/my%20room/notification",
+      "/v2//room/OPS/notification/",
+    ),
     fields: fc.record(
       {
         message: messageText,
@@ -151,16 +171,23 @@ const validMessage = fc.oneof(
       { requiredKeys: ["message"] },
     ) as fc.Arbitrary<Record<string, unknown>>,
   }),
-  fc.record({ path: fc.constant("/v2/room/Ops/message"), fields: fc.record({ message: messageText }) as fc.Arbitrary<Record<string, unknown>> }),
+  fc.record({
+    path: fc.constant("/v2/room/Ops/message"),
+    fields: fc.record({ message: messageText }) as fc.Arbitrary<Record<string, unknown>>,
+  }),
   fc.record({
     path: fc.constant("/v2/room/Ops/share/link"),
-    fields: fc.record({ link: fc.webUrl({ validSchemes: ["http", "https"] }), message: fc.string({ maxLength: 200 }) }, { requiredKeys: ["link"] }) as fc.Arbitrary<
-      Record<string, unknown>
-    >,
+    fields: fc.record(
+      { link: fc.webUrl({ validSchemes: ["http", "https"] }), message: fc.string({ maxLength: 200 }) },
+      { requiredKeys: ["link"] },
+    ) as fc.Arbitrary<Record<string, unknown>>,
   }),
   fc.record({
     path: fc.constantFrom("/v2/user/alice@example.com/message", "/v2/user/%40bob/message", "/v2/user/123/message"),
-    fields: fc.record({ message: messageText, message_format: fc.constantFrom("html", "text") }, { requiredKeys: ["message"] }) as fc.Arbitrary<Record<string, unknown>>,
+    fields: fc.record(
+      { message: messageText, message_format: fc.constantFrom("html", "text") },
+      { requiredKeys: ["message"] },
+    ) as fc.Arbitrary<Record<string, unknown>>,
   }),
 );
 
@@ -182,7 +209,10 @@ const validRequest: fc.Arbitrary<FuzzCase> = fc
         method: "POST",
         path: m.path,
         query: auth.query,
-        headers: [["Content-Type", useForm ? "application/x-www-form-urlencoded" : "application/json"], ...auth.headers] as [string, string][],
+        headers: [
+          ["Content-Type", useForm ? "application/x-www-form-urlencoded" : "application/json"],
+          ...auth.headers,
+        ] as [string, string][],
         body,
         form: f,
       },
@@ -191,39 +221,78 @@ const validRequest: fc.Arbitrary<FuzzCase> = fc
 
 /** v1 form posts and GETs, and the read-only calls. */
 const validV1AndReads: fc.Arbitrary<FuzzCase> = fc.oneof(
-  fc.tuple(messageText, fc.constantFrom("Ops", "42", "my room"), form, fc.boolean()).map(([message, room, f, get]): FuzzCase => {
-    const fields: [string, string][] = [["room_id", room], ["from", "Nagios"], ["message", message], ["notify", "1"], ["format", "json"], ["auth_token", TOKENS.admin]];
-    const encoded = new URLSearchParams(fields).toString();
-    return {
-      label: "v1 message",
-      expect: "any",
-      sends: 1,
-      req: get
-        ? { method: "GET", path: "/v1/rooms/message", query: encoded.split("&").map((p) => p.split("=") as [string, string]), headers: [], form: f }
-        : { method: "POST", path: "/v1/rooms/message", query: [], headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: encoded, form: f },
-    };
-  }),
-  fc.tuple(fc.constantFrom("/v2/room", "/v1/rooms/list", "/healthz", "/v2/room/Ops/notification"), form, fc.nat(2000), fc.nat(2000)).map(
-    ([path, f, start, max]): FuzzCase => ({
-      label: "reads and auth_test",
-      expect: "any",
-      sends: 0,
-      req: {
-        method: path.endsWith("notification") ? "POST" : "GET",
-        path,
-        query: [["auth_token", TOKENS.admin], ["start-index", String(start)], ["max-results", String(max)], ...(path.endsWith("notification") ? [["auth_test", "true"] as [string, string]] : [])],
-        headers: path.endsWith("notification") ? jsonHeaders() : [],
-        body: path.endsWith("notification") ? JSON.stringify({ message: "x" }) : undefined,
-        form: f,
-      },
+  fc
+    .tuple(messageText, fc.constantFrom("Ops", "42", "my room"), form, fc.boolean())
+    .map(([message, room, f, get]): FuzzCase => {
+      const fields: [string, string][] = [
+        ["room_id", room],
+        ["from", "Nagios"],
+        ["message", message],
+        ["notify", "1"],
+        ["format", "json"],
+        ["auth_token", TOKENS.admin],
+      ];
+      const encoded = new URLSearchParams(fields).toString();
+      return {
+        label: "v1 message",
+        expect: "any",
+        sends: 1,
+        req: get
+          ? {
+              method: "GET",
+              path: "/v1/rooms/message",
+              query: encoded.split("&").map((p) => p.split("=") as [string, string]),
+              headers: [],
+              form: f,
+            }
+          : {
+              method: "POST",
+              path: "/v1/rooms/message",
+              query: [],
+              headers: [["Content-Type", "application/x-www-form-urlencoded"]],
+              body: encoded,
+              form: f,
+            },
+      };
     }),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom("/v2/room", "/v1/rooms/list", "/healthz", "/v2/room/Ops/notification"),
+      form,
+      fc.nat(2000),
+      fc.nat(2000),
+    )
+    .map(
+      ([path, f, start, max]): FuzzCase => ({
+        label: "reads and auth_test",
+        expect: "any",
+        sends: 0,
+        req: {
+          method: path.endsWith("notification") ? "POST" : "GET",
+          path,
+          query: [
+            ["auth_token", TOKENS.admin],
+            ["start-index", String(start)],
+            ["max-results", String(max)],
+            ...(path.endsWith("notification") ? [["auth_test", "true"] as [string, string]] : []),
+          ],
+          headers: path.endsWith("notification") ? jsonHeaders() : [],
+          body: path.endsWith("notification") ? JSON.stringify({ message: "x" }) : undefined,
+          form: f,
+        },
+      }),
+    ),
 );
 
 // ---------------------------------------------------------------------------------------------
 // Invalid by construction
 
-const notification = (body: string | Uint8Array | undefined, headers: [string, string][], f: HeaderForm, extra: Partial<RawRequest> = {}): RawRequest => ({
+const notification = (
+  body: string | Uint8Array | undefined,
+  headers: [string, string][],
+  f: HeaderForm,
+  extra: Partial<RawRequest> = {},
+): RawRequest => ({
   method: "POST",
   path: "/v2/room/Ops/notification",
   query: [["auth_token", TOKENS.admin]],
@@ -247,8 +316,20 @@ const malformedJson = fc
   .tuple(
     fc.oneof(
       fc.string({ maxLength: 300 }),
-      fc.jsonValue().map((v) => JSON.stringify({ message: v })).chain((s) => fc.nat(Math.max(0, s.length - 1)).map((n) => s.slice(0, n))),
-      fc.constantFrom("{", '{"message":', '{"message":"x"', "{'message':'x'}", '{"message":"x",}', "{message: x}", "\u0000{}", '{"message":"\\ud800"'),
+      fc
+        .jsonValue()
+        .map((v) => JSON.stringify({ message: v }))
+        .chain((s) => fc.nat(Math.max(0, s.length - 1)).map((n) => s.slice(0, n))),
+      fc.constantFrom(
+        "{",
+        '{"message":',
+        '{"message":"x"',
+        "{'message':'x'}",
+        '{"message":"x",}',
+        "{message: x}",
+        "\u0000{}",
+        '{"message":"\\ud800"',
+      ),
     ),
     form,
   )
@@ -256,7 +337,13 @@ const malformedJson = fc
   .map(([s, f]) => reject("malformed JSON", notification(s, jsonHeaders(), f)));
 
 const nonObjectJson = fc
-  .tuple(fc.oneof(fc.jsonValue().filter((v) => typeof v !== "object" || v === null || Array.isArray(v)), fc.constant([{ message: "x" }])), form)
+  .tuple(
+    fc.oneof(
+      fc.jsonValue().filter((v) => typeof v !== "object" || v === null || Array.isArray(v)),
+      fc.constant([{ message: "x" }]),
+    ),
+    form,
+  )
   .map(([v, f]) => reject("JSON that is not an object", notification(JSON.stringify(v), jsonHeaders(), f)));
 
 /** A form body that cannot hold a usable `message`. */
@@ -266,26 +353,60 @@ const malformedForm = fc
     const m = new URLSearchParams(s).get("message");
     return m === null || m === "";
   })
-  .map(([s, f]) => reject("malformed form", notification(s, [["Content-Type", "application/x-www-form-urlencoded"]], f)));
+  .map(([s, f]) =>
+    reject("malformed form", notification(s, [["Content-Type", "application/x-www-form-urlencoded"]], f)),
+  );
 
 /** A field of the wrong type or length, everything else valid. */
 const wrongField = fc
   .tuple(
     fc.oneof(
-      fc.record({ message: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object(), fc.constant("")) }),
+      fc.record({
+        message: fc.oneof(
+          fc.integer(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.array(fc.string()),
+          fc.object(),
+          fc.constant(""),
+        ),
+      }),
       fc.record({ message: fc.nat({ max: 200 }).map((n) => "x".repeat(10_001 + n)) }),
-      fc.record({ message: fc.constant("ok"), color: fc.string().filter((c) => !["yellow", "green", "red", "purple", "gray", "random"].includes(c)) }),
-      fc.record({ message: fc.constant("ok"), message_format: fc.oneof(fc.constantFrom("markdown", "HTML", ""), fc.integer()) }),
-      fc.record({ message: fc.constant("ok"), notify: fc.oneof(fc.object(), fc.array(fc.nat()), fc.constantFrom("maybe", "2")) }),
-      fc.record({ message: fc.constant("ok"), from: fc.oneof(fc.nat({ max: 100 }).map((n) => "f".repeat(65 + n)), fc.integer(), fc.object()) }),
-      fc.record({ message: fc.constant("ok"), attach_to: fc.oneof(fc.integer(), fc.constant("x".repeat(37)), fc.array(fc.string())) }),
+      fc.record({
+        message: fc.constant("ok"),
+        color: fc.string().filter((c) => !["yellow", "green", "red", "purple", "gray", "random"].includes(c)),
+      }),
+      fc.record({
+        message: fc.constant("ok"),
+        message_format: fc.oneof(fc.constantFrom("markdown", "HTML", ""), fc.integer()),
+      }),
+      fc.record({
+        message: fc.constant("ok"),
+        notify: fc.oneof(fc.object(), fc.array(fc.nat()), fc.constantFrom("maybe", "2")),
+      }),
+      fc.record({
+        message: fc.constant("ok"),
+        from: fc.oneof(
+          fc.nat({ max: 100 }).map((n) => "f".repeat(65 + n)),
+          fc.integer(),
+          fc.object(),
+        ),
+      }),
+      fc.record({
+        message: fc.constant("ok"),
+        attach_to: fc.oneof(fc.integer(), fc.constant("x".repeat(37)), fc.array(fc.string())),
+      }),
       fc.record({
         message: fc.constant("ok"),
         card: fc.oneof(
           fc.constantFrom<unknown>("card", 1, [], null),
           fc.record({ style: fc.constant("bogus"), title: fc.constant("t") }),
           fc.record({ style: fc.constant("link"), title: fc.constantFrom("", "t".repeat(501)) }),
-          fc.record({ style: fc.constant("link"), title: fc.constant("t"), attributes: fc.constantFrom<unknown>("x", Array(51).fill({ value: { label: "v" } })) }),
+          fc.record({
+            style: fc.constant("link"),
+            title: fc.constant("t"),
+            attributes: fc.constantFrom<unknown>("x", Array(51).fill({ value: { label: "v" } })),
+          }),
         ),
       }),
     ),
@@ -295,7 +416,11 @@ const wrongField = fc
 
 /** Deeply nested JSON: as the whole body (no message), or inside a card field the schema checks. */
 const deepNesting = fc
-  .tuple(fc.integer({ min: 100, max: 60_000 }), fc.constantFrom("body", "card.description", "card.attributes", "message"), form)
+  .tuple(
+    fc.integer({ min: 100, max: 60_000 }),
+    fc.constantFrom("body", "card.description", "card.attributes", "message"),
+    form,
+  )
   .map(([depth, where, f]) => {
     const nest = (inner: string) => '{"value":'.repeat(depth) + inner + "}".repeat(depth);
     const arrays = "[".repeat(depth) + "]".repeat(depth);
@@ -316,7 +441,13 @@ const oversize = fc.tuple(fc.integer({ min: 1, max: 64 * 1024 }), fc.boolean(), 
   const text = `{"message":"${"x".repeat(size - 15)}"}`;
   return reject(
     "over 1 MB",
-    binary ? notification(Buffer.from(`message=${"y".repeat(size)}`), [["Content-Type", "application/x-www-form-urlencoded"]], f) : notification(text, jsonHeaders(), f),
+    binary
+      ? notification(
+          Buffer.from(`message=${"y".repeat(size)}`),
+          [["Content-Type", "application/x-www-form-urlencoded"]],
+          f,
+        )
+      : notification(text, jsonHeaders(), f),
   );
 });
 
@@ -324,7 +455,13 @@ const oversize = fc.tuple(fc.integer({ min: 1, max: 64 * 1024 }), fc.boolean(), 
 const invalidUtf8 = fc
   .tuple(
     fc.uint8Array({ minLength: 1, maxLength: 300 }),
-    fc.constantFrom(new Uint8Array([0xc3]), new Uint8Array([0xff]), new Uint8Array([0xed, 0xa0, 0x80]), new Uint8Array([0xf8, 0x88, 0x80, 0x80, 0x80]), new Uint8Array([0xc0, 0xaf])),
+    fc.constantFrom(
+      new Uint8Array([0xc3]),
+      new Uint8Array([0xff]),
+      new Uint8Array([0xed, 0xa0, 0x80]),
+      new Uint8Array([0xf8, 0x88, 0x80, 0x80, 0x80]),
+      new Uint8Array([0xc0, 0xaf]),
+    ),
     fc.nat(300),
     fc.constantFrom("application/x-www-form-urlencoded", "application/octet-stream", ""),
     form,
@@ -350,20 +487,57 @@ function isUtf8(bytes: Uint8Array): boolean {
 const badBase64 = fc
   .tuple(
     fc.oneof(
-      fc.tuple(fc.base64String({ maxLength: 200 }), fc.constantFrom("!", "*", "-", "_", "é", "\u0000", "%", "."), fc.nat(200)).map(([b, c, at]) => b.slice(0, at) + c + b.slice(at)),
-      fc.base64String({ minLength: 4, maxLength: 200 }).map((b) => b.replace(/=+$/, "") + "A").filter((b) => b.length % 4 === 1),
+      fc
+        .tuple(
+          fc.base64String({ maxLength: 200 }),
+          fc.constantFrom("!", "*", "-", "_", "é", "\u0000", "%", "."),
+          fc.nat(200),
+        )
+        .map(([b, c, at]) => b.slice(0, at) + c + b.slice(at)),
+      fc
+        .base64String({ minLength: 4, maxLength: 200 })
+        .map((b) => b.replace(/=+$/, "") + "A")
+        .filter((b) => b.length % 4 === 1),
       fc.constantFrom("====", "A===", "AB=C", "=AAA"),
     ),
     form,
   )
-  .map(([b, f]) => reject("bad base64", notification(b, [["Content-Type", "application/x-www-form-urlencoded"]], f, { isBase64Encoded: true })));
+  .map(([b, f]) =>
+    reject(
+      "bad base64",
+      notification(b, [["Content-Type", "application/x-www-form-urlencoded"]], f, { isBase64Encoded: true }),
+    ),
+  );
 
 /** Room names with `/`, `..`, NUL, control characters, over-long; never a configured room. */
 const hostileRoom = fc
   .tuple(
     fc.oneof(
-      fc.constantFrom("..", "../Ops", "Ops/..", "%2e%2e", "%2E%2E%2F", "Ops%2F", "Ops%2f..", "%00", "Ops%00", "%0d%0aX-Injected:%201", "Ops%0A", "%7F", "%C0%AE%C0%AE", "%", "%zz", "Ops%"),
-      fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom("/", "..", "%00", "%2F", "%01", "%1f", "\u0001", "\u007f", "%0D%0A"), fc.string({ maxLength: 20 })).map(([a, bad, b]) => a + bad + b),
+      fc.constantFrom(
+        "..",
+        "../Ops",
+        "Ops/..",
+        "%2e%2e",
+        "%2E%2E%2F",
+        "Ops%2F",
+        "Ops%2f..",
+        "%00",
+        "Ops%00",
+        "%0d%0aX-Injected:%201",
+        "Ops%0A",
+        "%7F",
+        "%C0%AE%C0%AE",
+        "%",
+        "%zz",
+        "Ops%",
+      ),
+      fc
+        .tuple(
+          fc.string({ maxLength: 20 }),
+          fc.constantFrom("/", "..", "%00", "%2F", "%01", "%1f", "\u0001", "\u007f", "%0D%0A"),
+          fc.string({ maxLength: 20 }),
+        )
+        .map(([a, bad, b]) => a + bad + b),
       fc.nat(200).map((n) => "r".repeat(101 + n)),
     ),
     validAuth,
@@ -386,8 +560,15 @@ const badAuth = fc
   .tuple(
     fc.oneof(
       fc.constant<Auth>({ query: [], headers: [], body: {} }),
-      fc.string({ minLength: 1, maxLength: 80 }).filter((t) => t.trim() !== "" && t.trim() !== TOKENS.admin && t.trim() !== TOKENS.opsOnly).chain((t) => authFor(t)),
-      fc.constant<Auth>({ query: [], headers: [["Authorization", `Basic ${Buffer.from(`x:${TOKENS.admin}`).toString("base64")}`]], body: {} }),
+      fc
+        .string({ minLength: 1, maxLength: 80 })
+        .filter((t) => t.trim() !== "" && t.trim() !== TOKENS.admin && t.trim() !== TOKENS.opsOnly)
+        .chain((t) => authFor(t)),
+      fc.constant<Auth>({
+        query: [],
+        headers: [["Authorization", `Basic ${Buffer.from(`x:${TOKENS.admin}`).toString("base64")}`]],
+        body: {},
+      }),
       fc.constant<Auth>({ query: [], headers: [["Authorization", "Bearer"]], body: {} }),
     ),
     form,
@@ -404,33 +585,95 @@ const badAuth = fc
   );
 
 const wrongTypedToken = fc
-  .tuple(fc.oneof(fc.integer(), fc.array(fc.constant(TOKENS.admin)), fc.constant({ token: TOKENS.admin }), fc.constant(null)), form)
-  .map(([t, f]) => reject("token of the wrong type", { ...notification(JSON.stringify({ message: "x", auth_token: t }), jsonHeaders(), f), query: [] }));
+  .tuple(
+    fc.oneof(
+      fc.integer(),
+      fc.array(fc.constant(TOKENS.admin)),
+      fc.constant({ token: TOKENS.admin }),
+      fc.constant(null),
+    ),
+    form,
+  )
+  .map(([t, f]) =>
+    reject("token of the wrong type", {
+      ...notification(JSON.stringify({ message: "x", auth_token: t }), jsonHeaders(), f),
+      query: [],
+    }),
+  );
 
 const scopedTokenElsewhere = form.map((f) =>
-  reject("room token on another room", { ...notification(JSON.stringify({ message: "x" }), jsonHeaders(), f), path: "/v2/room/42/notification", query: [["auth_token", TOKENS.opsOnly]] }),
+  reject("room token on another room", {
+    ...notification(JSON.stringify({ message: "x" }), jsonHeaders(), f),
+    path: "/v2/room/42/notification",
+    query: [["auth_token", TOKENS.opsOnly]],
+  }),
 );
 
 /** Unknown routes, wrong methods, methods no client sends. */
 const wrongRoute = fc
   .tuple(
-    fc.oneof(fc.constantFrom("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "get", "POST\r\nX: y", ""), fc.string({ maxLength: 10 })),
     fc.oneof(
-      fc.constantFrom("/", "/v2", "/v2/room/Ops", "/v2/room/Ops/history", "/v2/room/Ops/notification/extra", "/v1/rooms/show", "/v2/user", "//", "/healthz/x", "/v2/room/Ops/webhook"),
+      fc.constantFrom("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "get", "POST\r\nX: y", ""),
+      fc.string({ maxLength: 10 }),
+    ),
+    fc.oneof(
+      fc.constantFrom(
+        "/",
+        "/v2",
+        "/v2/room/Ops",
+        "/v2/room/Ops/history",
+        "/v2/room/Ops/notification/extra",
+        "/v1/rooms/show",
+        "/v2/user",
+        "//",
+        "/healthz/x",
+        "/v2/room/Ops/webhook",
+      ),
       // Known paths, for the methods they do not allow (405 with Allow).
-      fc.constantFrom("/v2/room/Ops/notification", "/v2/room/Ops/message", "/v2/room/Ops/share/link", "/v2/user/123/message", "/v1/rooms/message", "/v2/room", "/v1/rooms/list", "/healthz"),
+      fc.constantFrom(
+        "/v2/room/Ops/notification",
+        "/v2/room/Ops/message",
+        "/v2/room/Ops/share/link",
+        "/v2/user/123/message",
+        "/v1/rooms/message",
+        "/v2/room",
+        "/v1/rooms/list",
+        "/healthz",
+      ),
       fc.webPath(),
     ),
     form,
   )
-  .filter(([method, path]) => !(method.toUpperCase() === "POST" && /^\/v[12]\/(room|rooms|user)\//.test(path)) && !/^(GET|HEAD)$/i.test(method))
+  .filter(
+    ([method, path]) =>
+      !(method.toUpperCase() === "POST" && /^\/v[12]\/(room|rooms|user)\//.test(path)) && !/^(GET|HEAD)$/i.test(method),
+  )
   .map(([method, path, f]) =>
-    reject("unknown route or method", { method, path, query: [["auth_token", TOKENS.admin]], headers: jsonHeaders(), body: JSON.stringify({ message: "x" }), form: f }),
+    reject("unknown route or method", {
+      method,
+      path,
+      query: [["auth_token", TOKENS.admin]],
+      headers: jsonHeaders(),
+      body: JSON.stringify({ message: "x" }),
+      form: f,
+    }),
   );
 
 const unsupportedType = fc
-  .tuple(fc.constantFrom("application/xml", "text/html", "multipart/form-data; boundary=x", "image/png", "application/x-www-form-urlencodedX", "text/csv"), form)
-  .map(([type, f]) => reject("unsupported content type", notification(JSON.stringify({ message: "x" }), [["Content-Type", type]], f)));
+  .tuple(
+    fc.constantFrom(
+      "application/xml",
+      "text/html",
+      "multipart/form-data; boundary=x",
+      "image/png",
+      "application/x-www-form-urlencodedX",
+      "text/csv",
+    ),
+    form,
+  )
+  .map(([type, f]) =>
+    reject("unsupported content type", notification(JSON.stringify({ message: "x" }), [["Content-Type", type]], f)),
+  );
 
 /**
  * Gives a case a short printed form, so a failing counterexample (fast-check prints it) stays
@@ -438,48 +681,74 @@ const unsupportedType = fc
  */
 export function printable(c: FuzzCase): FuzzCase {
   const preview = (b: unknown) =>
-    typeof b === "string" ? (b.length > 200 ? `${b.slice(0, 200)}…(${b.length} chars)` : b) : b instanceof Uint8Array ? `<${b.length} bytes: ${Buffer.from(b.slice(0, 60)).toString("hex")}…>` : b;
-  const text = JSON.stringify({ label: c.label, expect: c.expect, sends: c.sends, req: { ...c.req, body: preview(c.req.body) } }, (_k, v: unknown) =>
-    typeof v === "string" && v.length > 300 ? `${v.slice(0, 300)}…(${v.length} chars)` : v,
+    typeof b === "string"
+      ? b.length > 200
+        ? `${b.slice(0, 200)}…(${b.length} chars)`
+        : b
+      : b instanceof Uint8Array
+        ? `<${b.length} bytes: ${Buffer.from(b.slice(0, 60)).toString("hex")}…>`
+        : b;
+  const text = JSON.stringify(
+    { label: c.label, expect: c.expect, sends: c.sends, req: { ...c.req, body: preview(c.req.body) } },
+    (_k, v: unknown) => (typeof v === "string" && v.length > 300 ? `${v.slice(0, 300)}…(${v.length} chars)` : v),
   );
   return Object.assign(c, { [fc.toStringMethod]: () => text });
 }
 
 /** Every request that must be refused, with the kinds weighted so each gets thousands of runs overall. */
-export const invalidCase: fc.Arbitrary<FuzzCase> = fc.oneof(
-  { arbitrary: malformedJson, weight: 10 },
-  { arbitrary: nonObjectJson, weight: 3 },
-  { arbitrary: malformedForm, weight: 6 },
-  { arbitrary: wrongField, weight: 12 },
-  { arbitrary: deepNesting, weight: 3 },
-  { arbitrary: oversize, weight: 1 },
-  { arbitrary: invalidUtf8, weight: 6 },
-  { arbitrary: badBase64, weight: 6 },
-  { arbitrary: hostileRoom, weight: 10 },
-  { arbitrary: badAuth, weight: 6 },
-  { arbitrary: wrongTypedToken, weight: 2 },
-  { arbitrary: scopedTokenElsewhere, weight: 1 },
-  { arbitrary: wrongRoute, weight: 6 },
-  { arbitrary: unsupportedType, weight: 3 },
-).map(printable);
+export const invalidCase: fc.Arbitrary<FuzzCase> = fc
+  .oneof(
+    { arbitrary: malformedJson, weight: 10 },
+    { arbitrary: nonObjectJson, weight: 3 },
+    { arbitrary: malformedForm, weight: 6 },
+    { arbitrary: wrongField, weight: 12 },
+    { arbitrary: deepNesting, weight: 3 },
+    { arbitrary: oversize, weight: 1 },
+    { arbitrary: invalidUtf8, weight: 6 },
+    { arbitrary: badBase64, weight: 6 },
+    { arbitrary: hostileRoom, weight: 10 },
+    { arbitrary: badAuth, weight: 6 },
+    { arbitrary: wrongTypedToken, weight: 2 },
+    { arbitrary: scopedTokenElsewhere, weight: 1 },
+    { arbitrary: wrongRoute, weight: 6 },
+    { arbitrary: unsupportedType, weight: 3 },
+  )
+  .map(printable);
 
-export const validCase: fc.Arbitrary<FuzzCase> = fc.oneof({ arbitrary: validRequest, weight: 4 }, { arbitrary: validV1AndReads, weight: 1 }).map(printable);
+export const validCase: fc.Arbitrary<FuzzCase> = fc
+  .oneof({ arbitrary: validRequest, weight: 4 }, { arbitrary: validV1AndReads, weight: 1 })
+  .map(printable);
 
 // ---------------------------------------------------------------------------------------------
 // Header and query injection on top of any case: the verdict must not change, and nothing the
 // client sent may come back as a header.
 
 const injectedHeader: fc.Arbitrary<[string, string]> = fc.oneof(
-  fc.tuple(fc.constantFrom("x-custom", "user-agent", "x-forwarded-for", "accept", "x-amzn-trace-id"), fc.stringMatching(/^[^\r\n]{0,40}(\r\n|\n|\r)[A-Za-z-]{1,20}: ?[^\r\n]{0,40}$/)),
-  fc.tuple(fc.constantFrom("x-big", "cookie", "user-agent", "referer"), fc.integer({ min: 8 * 1024, max: 60 * 1024 }).map((n) => "h".repeat(n))),
+  fc.tuple(
+    fc.constantFrom("x-custom", "user-agent", "x-forwarded-for", "accept", "x-amzn-trace-id"),
+    fc.stringMatching(/^[^\r\n]{0,40}(\r\n|\n|\r)[A-Za-z-]{1,20}: ?[^\r\n]{0,40}$/),
+  ),
+  fc.tuple(
+    fc.constantFrom("x-big", "cookie", "user-agent", "referer"),
+    fc.integer({ min: 8 * 1024, max: 60 * 1024 }).map((n) => "h".repeat(n)),
+  ),
   fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,30}$/), fc.string({ unit: "binary", maxLength: 100 })),
-  fc.tuple(fc.constant("Host"), fc.constantFrom("evil.example.com\r\nSet-Cookie: a=b", "a b", "x".repeat(5000), "[::1]:80", "example.com:99999")),
+  fc.tuple(
+    fc.constant("Host"),
+    fc.constantFrom("evil.example.com\r\nSet-Cookie: a=b", "a b", "x".repeat(5000), "[::1]:80", "example.com:99999"),
+  ),
   fc.tuple(fc.constantFrom("__proto__", "constructor", "toString"), fc.constant("x")),
 );
 const injectedQuery: fc.Arbitrary<[string, string]> = fc.oneof(
-  fc.tuple(fc.constantFrom("x", "room_id", "format", "start-index", "auth_test", "callback"), fc.constantFrom("%0d%0aSet-Cookie:%20a=b", "%00", "%", "%E0%A4%A", "a+b%20c", "x".repeat(8000), "true%0a")),
+  fc.tuple(
+    fc.constantFrom("x", "room_id", "format", "start-index", "auth_test", "callback"),
+    fc.constantFrom("%0d%0aSet-Cookie:%20a=b", "%00", "%", "%E0%A4%A", "a+b%20c", "x".repeat(8000), "true%0a"),
+  ),
   fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 40 })),
-  fc.tuple(fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"), fc.string({ maxLength: 10 })),
+  fc.tuple(
+    fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"),
+    fc.string({ maxLength: 10 }),
+  ),
 );
 
 /**
@@ -491,14 +760,19 @@ export function withInjection(base: fc.Arbitrary<FuzzCase>): fc.Arbitrary<FuzzCa
   return fc
     .tuple(base, fc.array(injectedHeader, { maxLength: 4 }), fc.array(injectedQuery, { maxLength: 4 }), fc.boolean())
     .map(([c, headers, query, upper]) => {
-      const safeHeaders = headers.filter(([k]) => !/^(authorization|content-type|content-length|transfer-encoding)$/i.test(k));
+      const safeHeaders = headers.filter(
+        ([k]) => !/^(authorization|content-type|content-length|transfer-encoding)$/i.test(k),
+      );
       const safeQuery = query.filter(([k]) => !/^auth_(token|test)$/i.test(decodeLoosely(k)));
       return printable({
         ...c,
         label: `${c.label} + injection`,
         req: {
           ...c.req,
-          headers: [...c.req.headers.map(([k, v]): [string, string] => [upper ? k.toUpperCase() : k, v]), ...safeHeaders],
+          headers: [
+            ...c.req.headers.map(([k, v]): [string, string] => [upper ? k.toUpperCase() : k, v]),
+            ...safeHeaders,
+          ],
           query: [...c.req.query, ...safeQuery],
         },
       });
@@ -518,20 +792,38 @@ function decodeLoosely(s: string): string {
  * keeps both) and both header forms. Whatever is kept, the answer follows the rules.
  */
 export const repeatedKeys: fc.Arbitrary<FuzzCase> = fc
-  .tuple(fc.constantFrom<[string, string][]>([["auth_token", TOKENS.admin], ["auth_token", "wrong-token-123"]], [["auth_token", "wrong-token-123"], ["auth_token", TOKENS.admin]]), form, fc.boolean())
-  .map(([query, f, twoTypes]) => printable({
-    label: "repeated keys",
-    expect: "any" as const,
-    sends: 1 as const,
-    req: {
-      method: "POST",
-      path: "/v2/room/Ops/notification",
-      query,
-      headers: [["Content-Type", "application/json"], ...(twoTypes ? [["Content-Type", "text/plain"] as [string, string]] : [])] as [string, string][],
-      body: JSON.stringify({ message: "repeated" }),
-      form: f,
-    },
-  }));
+  .tuple(
+    fc.constantFrom<[string, string][]>(
+      [
+        ["auth_token", TOKENS.admin],
+        ["auth_token", "wrong-token-123"],
+      ],
+      [
+        ["auth_token", "wrong-token-123"],
+        ["auth_token", TOKENS.admin],
+      ],
+    ),
+    form,
+    fc.boolean(),
+  )
+  .map(([query, f, twoTypes]) =>
+    printable({
+      label: "repeated keys",
+      expect: "any" as const,
+      sends: 1 as const,
+      req: {
+        method: "POST",
+        path: "/v2/room/Ops/notification",
+        query,
+        headers: [
+          ["Content-Type", "application/json"],
+          ...(twoTypes ? [["Content-Type", "text/plain"] as [string, string]] : []),
+        ] as [string, string][],
+        body: JSON.stringify({ message: "repeated" }),
+        form: f,
+      },
+    }),
+  );
 
 /**
  * Events an ALB would not build but a test console or a bad integration might: missing or null
@@ -543,8 +835,17 @@ export const oddEvent: fc.Arbitrary<ALBEvent> = fc
       {
         httpMethod: fc.oneof(fc.constantFrom("POST", "GET"), fc.constant(undefined)),
         path: fc.oneof(fc.constantFrom("/v2/room/Ops/notification", "", "/"), fc.constant(undefined)),
-        headers: fc.oneof(fc.constant(null), fc.constant(undefined), fc.constant({ "content-type": "application/json" }), fc.constant({ "content-type": undefined })),
-        queryStringParameters: fc.oneof(fc.constant(null), fc.constant(undefined), fc.constant({ auth_token: TOKENS.admin })),
+        headers: fc.oneof(
+          fc.constant(null),
+          fc.constant(undefined),
+          fc.constant({ "content-type": "application/json" }),
+          fc.constant({ "content-type": undefined }),
+        ),
+        queryStringParameters: fc.oneof(
+          fc.constant(null),
+          fc.constant(undefined),
+          fc.constant({ auth_token: TOKENS.admin }),
+        ),
         body: fc.oneof(fc.constant(null), fc.constant(undefined), fc.constant(""), fc.constant('{"message":"odd"}')),
         isBase64Encoded: fc.oneof(fc.boolean(), fc.constant(undefined)),
       },
@@ -552,4 +853,10 @@ export const oddEvent: fc.Arbitrary<ALBEvent> = fc
     ),
     fc.boolean(),
   )
-  .map(([parts, withContext]) => ({ ...(withContext ? { requestContext: { elb: { targetGroupArn: "arn:tg" } } } : {}), ...parts }) as unknown as ALBEvent);
+  .map(
+    ([parts, withContext]) =>
+      ({
+        ...(withContext ? { requestContext: { elb: { targetGroupArn: "arn:tg" } } } : {}),
+        ...parts,
+      }) as unknown as ALBEvent,
+  );

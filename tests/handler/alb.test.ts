@@ -8,7 +8,12 @@ describe("parseAlbEvent", () => {
     ["multi", "multi" as const],
   ])("reads %s-value headers and queries, decoding what the ALB leaves encoded", (_n, headerForm) => {
     const req = parseAlbEvent(
-      albEvent({ url: "/v2/room/a%20b/notification?auth_token=a%40b&room=Build+Room&x=1", headers: { "X-Custom": "v" }, json: { a: 1 }, headerForm }),
+      albEvent({
+        url: "/v2/room/a%20b/notification?auth_token=a%40b&room=Build+Room&x=1",
+        headers: { "X-Custom": "v" },
+        json: { a: 1 },
+        headerForm,
+      }),
     );
     expect(req.method).toBe("POST");
     expect(req.path).toBe("/v2/room/a%20b/notification");
@@ -68,7 +73,13 @@ describe("decodeQueryComponent", () => {
 describe("toAlbResult", () => {
   it("answers in the single-value form with a status description", () => {
     const r = toAlbResult({ statusCode: 204 }, false);
-    expect(r).toEqual({ statusCode: 204, statusDescription: "204 No Content", isBase64Encoded: false, body: "", headers: {} });
+    expect(r).toEqual({
+      statusCode: 204,
+      statusDescription: "204 No Content",
+      isBase64Encoded: false,
+      body: "",
+      headers: {},
+    });
   });
   it("answers in the multi-value form when the event used it", () => {
     const r = toAlbResult({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: "{}" }, true);

@@ -7,19 +7,58 @@ const q = `auth_token=${TOKENS.admin}`;
 describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value headers)", (headerForm) => {
   describe("room notifications", () => {
     it.each([
-      ["plain JSON, token in query", { url: `/v2/room/Ops/notification?${q}`, json: { message: "hi", message_format: "text" } }, "#ops"],
-      ["Bearer header", { url: "/v2/room/Ops/notification", headers: { Authorization: `Bearer ${TOKENS.admin}` }, json: { message: "hi" } }, "#ops"],
-      ["token in JSON body", { url: "/v2/room/Ops/notification", json: { message: "hi", auth_token: TOKENS.admin } }, "#ops"],
+      [
+        "plain JSON, token in query",
+        { url: `/v2/room/Ops/notification?${q}`, json: { message: "hi", message_format: "text" } },
+        "#ops",
+      ],
+      [
+        "Bearer header",
+        {
+          url: "/v2/room/Ops/notification",
+          headers: { Authorization: `Bearer ${TOKENS.admin}` },
+          json: { message: "hi" },
+        },
+        "#ops",
+      ],
+      [
+        "token in JSON body",
+        { url: "/v2/room/Ops/notification", json: { message: "hi", auth_token: TOKENS.admin } },
+        "#ops",
+      ],
       ["numeric room id", { url: `/v2/room/42/notification?${q}`, json: { message: "hi" } }, "#deploys"],
       ["room name in another case", { url: `/v2/room/OPS/notification?${q}`, json: { message: "hi" } }, "#ops"],
-      ["URL-encoded room name (hipchat-rb)", { url: `/v2/room/my%20room/notification?${q}`, json: { message: "hi" } }, "C0123ABCD"],
+      [
+        "URL-encoded room name (hipchat-rb)",
+        { url: `/v2/room/my%20room/notification?${q}`, json: { message: "hi" } },
+        "C0123ABCD",
+      ],
       ["configured id of a named room", { url: `/v2/room/7/notification?${q}`, json: { message: "hi" } }, "C0123ABCD"],
-      ["double slashes (Ansible api ending in /)", { url: `/v2//room/Ops/notification?${q}`, json: { message: "hi" } }, "#ops"],
+      [
+        "double slashes (Ansible api ending in /)",
+        { url: `/v2//room/Ops/notification?${q}`, json: { message: "hi" } },
+        "#ops",
+      ],
       ["trailing slash", { url: `/v2/room/Ops/notification/?${q}`, json: { message: "hi" } }, "#ops"],
-      ["unknown extra fields and from: \"\"", { url: `/v2/room/Ops/notification?${q}`, json: { message: "hi", from: "", room_id: "Ops", token: "x", extra: { a: 1 } } }, "#ops"],
-      ["form-encoded v2 body (base64 from the ALB)", { url: `/v2/room/Ops/notification?${q}`, form: { message: "hi", notify: "1" } }, "#ops"],
+      [
+        'unknown extra fields and from: ""',
+        {
+          url: `/v2/room/Ops/notification?${q}`,
+          json: { message: "hi", from: "", room_id: "Ops", token: "x", extra: { a: 1 } },
+        },
+        "#ops",
+      ],
+      [
+        "form-encoded v2 body (base64 from the ALB)",
+        { url: `/v2/room/Ops/notification?${q}`, form: { message: "hi", notify: "1" } },
+        "#ops",
+      ],
       ["notify as string", { url: `/v2/room/Ops/notification?${q}`, json: { message: "hi", notify: "true" } }, "#ops"],
-      ["encoded token in the query", { url: `/v2/room/Ops/notification?auth_token=${encodeURIComponent(TOKENS.admin)}`, json: { message: "hi" } }, "#ops"],
+      [
+        "encoded token in the query",
+        { url: `/v2/room/Ops/notification?auth_token=${encodeURIComponent(TOKENS.admin)}`, json: { message: "hi" } },
+        "#ops",
+      ],
     ])("%s → 204 and one Slack post", async (_name, spec, channel) => {
       // Prepare
       const h = createHarness();
@@ -55,7 +94,9 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("falls back to the default channel for unmapped rooms", async () => {
       const h = createHarness({ DEFAULT_CHANNEL: "#hipchat" });
-      const res = await h.invoke(albEvent({ url: `/v2/room/Elsewhere/notification?${q}`, json: { message: "hi" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v2/room/Elsewhere/notification?${q}`, json: { message: "hi" }, headerForm }),
+      );
       expect(res.statusCode).toBe(204);
       expect(h.sent[0].message.channel).toBe("#hipchat");
     });
@@ -63,7 +104,9 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
   it("room message answers 201 with id and timestamp from Slack's ts", async () => {
     const h = createHarness();
-    const res = await h.invoke(albEvent({ url: `/v2/room/Ops/message?${q}`, json: { message: "hello @all" }, headerForm }));
+    const res = await h.invoke(
+      albEvent({ url: `/v2/room/Ops/message?${q}`, json: { message: "hello @all" }, headerForm }),
+    );
     expect(res.statusCode).toBe(201);
     expect(body(res)).toEqual({ id: "1700000000.000001", timestamp: "2023-11-14T22:13:20.000001+00:00" });
     expect(h.sent[0].message.text).toContain("<!channel>");
@@ -71,7 +114,13 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
   it("share/link answers 204 and posts the message and the link", async () => {
     const h = createHarness();
-    const res = await h.invoke(albEvent({ url: `/v2/room/Ops/share/link?${q}`, json: { message: "Look", link: "https://example.com/x" }, headerForm }));
+    const res = await h.invoke(
+      albEvent({
+        url: `/v2/room/Ops/share/link?${q}`,
+        json: { message: "Look", link: "https://example.com/x" },
+        headerForm,
+      }),
+    );
     expect(res.statusCode).toBe(204);
     expect(JSON.stringify(h.sent[0].message)).toContain("https://example.com/x");
   });
@@ -84,14 +133,18 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
       ["numeric id", "123", "U0CAROL01"],
     ])("by %s", async (_n, user, slackId) => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: `/v2/user/${user}/message?${q}`, json: { message: "psst" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v2/user/${user}/message?${q}`, json: { message: "psst" }, headerForm }),
+      );
       expect(res.statusCode).toBe(204);
       expect(h.sent[0].message.channel).toBe(slackId);
     });
 
     it("unknown users get a HipChat-shaped 404 and nothing is sent", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: `/v2/user/nobody%40example.com/message?${q}`, json: { message: "psst" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v2/user/nobody%40example.com/message?${q}`, json: { message: "psst" }, headerForm }),
+      );
       expect(res.statusCode).toBe(404);
       expect(body(res)).toEqual({ error: { code: 404, message: "User not found", type: "Not Found" } });
       expect(h.sent).toHaveLength(0);
@@ -104,7 +157,14 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
       const res = await h.invoke(
         albEvent({
           url: `/v1/rooms/message?format=json&${q}`,
-          form: { room_id: "Ops", from: "Jenkins", message: "Build <b>ok</b>", notify: "1", color: "green", message_format: "html" },
+          form: {
+            room_id: "Ops",
+            from: "Jenkins",
+            message: "Build <b>ok</b>",
+            notify: "1",
+            color: "green",
+            message_format: "html",
+          },
           headerForm,
         }),
       );
@@ -115,7 +175,13 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("GET with every field in the query", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ method: "GET", url: `/v1/rooms/message?room_id=42&from=cron&message=Nightly+run+%40+02%3A00&message_format=text&${q}`, headerForm }));
+      const res = await h.invoke(
+        albEvent({
+          method: "GET",
+          url: `/v1/rooms/message?room_id=42&from=cron&message=Nightly+run+%40+02%3A00&message_format=text&${q}`,
+          headerForm,
+        }),
+      );
       expect(res.statusCode).toBe(200);
       expect(h.sent[0].message.channel).toBe("#deploys");
       expect(h.sent[0].message.text).toContain("Nightly run @ 02:00");
@@ -123,7 +189,13 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("format=xml answers in XML", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: `/v1/rooms/message?format=xml&${q}`, form: { room_id: "Ops", from: "x", message: "hi" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({
+          url: `/v1/rooms/message?format=xml&${q}`,
+          form: { room_id: "Ops", from: "x", message: "hi" },
+          headerForm,
+        }),
+      );
       expect(res.statusCode).toBe(200);
       expect(resultHeaders(res)["content-type"]).toMatch(/^application\/xml/);
       expect(res.body).toContain("<status>sent</status>");
@@ -131,7 +203,9 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("a missing room_id is a 400 naming it", async () => {
       const h = createHarness({ DEFAULT_CHANNEL: "#all" });
-      const res = await h.invoke(albEvent({ url: `/v1/rooms/message?${q}`, form: { from: "x", message: "hi" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v1/rooms/message?${q}`, form: { from: "x", message: "hi" }, headerForm }),
+      );
       expect(res.statusCode).toBe(400);
       expect(body(res).error.message).toMatch(/room_id/);
       expect(h.sent).toHaveLength(0);
@@ -139,7 +213,13 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("token in the form body", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: "/v1/rooms/message", form: { room_id: "Ops", from: "x", message: "hi", auth_token: TOKENS.admin }, headerForm }));
+      const res = await h.invoke(
+        albEvent({
+          url: "/v1/rooms/message",
+          form: { room_id: "Ops", from: "x", message: "hi", auth_token: TOKENS.admin },
+          headerForm,
+        }),
+      );
       expect(res.statusCode).toBe(200);
     });
   });
@@ -159,7 +239,9 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
       const h = createHarness();
       const list = await h.invoke(albEvent({ url: `/v2/room?${q}`, headerForm }));
       const ops = (body(list).items as { id: number; name: string }[]).find((i) => i.name === "Ops")!;
-      const res = await h.invoke(albEvent({ url: `/v2/room/${ops.id}/notification?${q}`, json: { message: "hi" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v2/room/${ops.id}/notification?${q}`, json: { message: "hi" }, headerForm }),
+      );
       expect(res.statusCode).toBe(204);
       expect(h.sent[0].message.channel).toBe("#ops");
     });
@@ -200,7 +282,13 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("room-scoped token on its own room works", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: `/v2/room/ops/notification?auth_token=${TOKENS.opsOnly}`, json: { message: "hi" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({
+          url: `/v2/room/ops/notification?auth_token=${TOKENS.opsOnly}`,
+          json: { message: "hi" },
+          headerForm,
+        }),
+      );
       expect(res.statusCode).toBe(204);
     });
 
@@ -217,7 +305,13 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("auth_test with a bad token is still 401", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: "/v2/room/Ops/notification?auth_test=true&auth_token=wrong-token", method: "POST", headerForm }));
+      const res = await h.invoke(
+        albEvent({
+          url: "/v2/room/Ops/notification?auth_test=true&auth_token=wrong-token",
+          method: "POST",
+          headerForm,
+        }),
+      );
       expect(res.statusCode).toBe(401);
     });
   });
@@ -272,14 +366,18 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
 
     it("a room name with control characters → 400", async () => {
       const h = createHarness({ DEFAULT_CHANNEL: "#all" });
-      const res = await h.invoke(albEvent({ url: `/v2/room/a%00b/notification?${q}`, json: { message: "x" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v2/room/a%00b/notification?${q}`, json: { message: "x" }, headerForm }),
+      );
       expect(res.statusCode).toBe(400);
       expect(h.sent).toHaveLength(0);
     });
 
     it("an unmapped room without a default channel → 404 Room not found", async () => {
       const h = createHarness();
-      const res = await h.invoke(albEvent({ url: `/v2/room/Nowhere/notification?${q}`, json: { message: "x" }, headerForm }));
+      const res = await h.invoke(
+        albEvent({ url: `/v2/room/Nowhere/notification?${q}`, json: { message: "x" }, headerForm }),
+      );
       expect(res.statusCode).toBe(404);
       expect(body(res).error.message).toBe("Room not found");
     });
@@ -315,9 +413,18 @@ describe("health checks", () => {
 describe("logs", () => {
   it("one JSON line per request with route, room, channel, status and latency, and no token or body", async () => {
     const h = createHarness();
-    await h.invoke(albEvent({ url: `/v2/room/Ops/notification?${q}`, json: { message: "secret body text", from: "CI" } }));
+    await h.invoke(
+      albEvent({ url: `/v2/room/Ops/notification?${q}`, json: { message: "secret body text", from: "CI" } }),
+    );
     expect(h.logs).toHaveLength(1);
-    expect(h.logs[0]).toMatchObject({ msg: "request", route: "room.notification", room: "Ops", channel: "#ops", status: 204, method: "POST" });
+    expect(h.logs[0]).toMatchObject({
+      msg: "request",
+      route: "room.notification",
+      room: "Ops",
+      channel: "#ops",
+      status: 204,
+      method: "POST",
+    });
     expect(typeof h.logs[0].latencyMs).toBe("number");
     const line = JSON.stringify(h.logs);
     expect(line).not.toContain(TOKENS.admin);

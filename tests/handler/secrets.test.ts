@@ -29,7 +29,11 @@ describe("createSecretCache", () => {
 
   it("serves the last good secrets when a refresh fails, and retries after a back-off", async () => {
     const clock = fakeClock();
-    const fetcher = jest.fn().mockResolvedValueOnce(doc("xoxb-1")).mockRejectedValueOnce(new Error("down")).mockResolvedValue(doc("xoxb-2"));
+    const fetcher = jest
+      .fn()
+      .mockResolvedValueOnce(doc("xoxb-1"))
+      .mockRejectedValueOnce(new Error("down"))
+      .mockResolvedValue(doc("xoxb-2"));
     const cache = createSecretCache(fetcher, 60_000, clock.now);
     await cache.get();
     clock.advance(60_001);

@@ -3,12 +3,19 @@ import { parseSecrets, parseSettings, RoomDirectory, SettingsError, stableRoomId
 describe("parseSettings", () => {
   it("applies defaults when nothing is set", () => {
     const s = parseSettings({});
-    expect(s).toMatchObject({ defaultChannel: undefined, translateMentions: true, secretTtlMs: 300_000, slackTimeoutMs: 10_000 });
+    expect(s).toMatchObject({
+      defaultChannel: undefined,
+      translateMentions: true,
+      secretTtlMs: 300_000,
+      slackTimeoutMs: 10_000,
+    });
     expect(s.rooms.rooms).toEqual([]);
   });
 
   it("reads rooms by name, by id and as objects", () => {
-    const s = parseSettings({ ROOM_CHANNELS: JSON.stringify({ Ops: "#ops", "42": "C0123ABC", Dev: { channel: "#dev", id: 9 } }) });
+    const s = parseSettings({
+      ROOM_CHANNELS: JSON.stringify({ Ops: "#ops", "42": "C0123ABC", Dev: { channel: "#dev", id: 9 } }),
+    });
     expect(s.rooms.find("ops")?.channel).toBe("#ops");
     expect(s.rooms.find(" OPS ")?.channel).toBe("#ops");
     expect(s.rooms.find("42")?.channel).toBe("C0123ABC");
@@ -45,9 +52,17 @@ describe("parseSecrets", () => {
 
   it.each([
     ["not json", "{", "not valid JSON"],
-    ["bad slack token", JSON.stringify({ slackToken: "hunter2-secret", hipchatTokens: [{ token: "abcdefgh" }] }), "slackToken"],
+    [
+      "bad slack token",
+      JSON.stringify({ slackToken: "hunter2-secret", hipchatTokens: [{ token: "abcdefgh" }] }),
+      "slackToken",
+    ],
     ["empty token list", JSON.stringify({ slackToken: "xoxb-1", hipchatTokens: [] }), "hipchatTokens"],
-    ["short token", JSON.stringify({ slackToken: "xoxb-1", hipchatTokens: [{ token: "short" }] }), "hipchatTokens.0.token"],
+    [
+      "short token",
+      JSON.stringify({ slackToken: "xoxb-1", hipchatTokens: [{ token: "short" }] }),
+      "hipchatTokens.0.token",
+    ],
   ])("%s fails naming the key and never echoes the value", (_n, doc, key) => {
     let message = "";
     try {
@@ -57,7 +72,7 @@ describe("parseSecrets", () => {
     }
     expect(message).toContain(key);
     expect(message).not.toContain("hunter2-secret");
-    expect(message).not.toContain("short\"");
+    expect(message).not.toContain('short"');
   });
 });
 

@@ -15,7 +15,8 @@ const secretJson = (slackToken: string) =>
 const ctx = { getRemainingTimeInMillis: () => 20_000 };
 /** The Lambda runtime never starts the next invocation in the same tick as the last one. */
 const betweenInvocations = () => new Promise((resolve) => setImmediate(resolve));
-const notify = (message = "hello") => albEvent({ url: `/v2/room/Ops/notification?auth_token=${HIPCHAT_TOKEN}`, json: { message } });
+const notify = (message = "hello") =>
+  albEvent({ url: `/v2/room/Ops/notification?auth_token=${HIPCHAT_TOKEN}`, json: { message } });
 
 let slack: SlackStandIn;
 let secrets: SecretsStandIn;
@@ -100,7 +101,9 @@ it("Secrets Manager unavailable at cold start → 503 in HipChat shape, and the 
   const handler = createLambdaHandler(env());
   const first = await handler(notify(), ctx);
   expect(first.statusCode).toBe(503);
-  expect(JSON.parse(first.body!)).toEqual({ error: { code: 503, message: expect.stringMatching(/secret/), type: "Service Unavailable" } });
+  expect(JSON.parse(first.body!)).toEqual({
+    error: { code: 503, message: expect.stringMatching(/secret/), type: "Service Unavailable" },
+  });
   expect(slack.calls).toHaveLength(0);
   secrets.setDown(false);
   const second = await handler(notify(), ctx);
@@ -136,7 +139,10 @@ it.each([
 it("never logs the HipChat token, the Slack token or the message", async () => {
   const handler = createLambdaHandler(env());
   await handler(notify("very private text"), ctx);
-  await handler(albEvent({ url: "/v2/room/Ops/notification?auth_token=wrong-guess-123", json: { message: "very private text" } }), ctx);
+  await handler(
+    albEvent({ url: "/v2/room/Ops/notification?auth_token=wrong-guess-123", json: { message: "very private text" } }),
+    ctx,
+  );
   const all = logged.join("");
   expect(all).toContain('"route":"room.notification"');
   for (const s of [HIPCHAT_TOKEN, "xoxb-one", "very private text", "wrong-guess-123"]) expect(all).not.toContain(s);

@@ -15,7 +15,8 @@ beforeEach(async () => {
 afterEach(() => slack.close());
 
 const message = { channel: "#ops", text: "hello", mrkdwn: true as const };
-const client = (token = "xoxb-good", timeoutMs = 2000) => createSlackClient({ token, slackApiUrl: slack.url, timeoutMs });
+const client = (token = "xoxb-good", timeoutMs = 2000) =>
+  createSlackClient({ token, slackApiUrl: slack.url, timeoutMs });
 const roomy = () => ({ deadline: Date.now() + 10_000, attemptBudgetMs: 2000 });
 /** Time for one call, but not to wait out a one-second Retry-After and call again. */
 const tight = () => ({ deadline: Date.now() + 1500, attemptBudgetMs: 2000 });
@@ -24,7 +25,11 @@ it("posts through chat.postMessage and returns Slack's channel and ts", async ()
   const result = await postMessage(client(), message, roomy());
   expect(result.ts).toMatch(/^\d+\.\d{6}$/);
   expect(slack.delivered).toHaveLength(1);
-  expect(slack.delivered[0]).toMatchObject({ method: "chat.postMessage", token: "xoxb-good", body: { channel: "#ops", text: "hello" } });
+  expect(slack.delivered[0]).toMatchObject({
+    method: "chat.postMessage",
+    token: "xoxb-good",
+    body: { channel: "#ops", text: "hello" },
+  });
 });
 
 it.each([
@@ -43,7 +48,9 @@ it.each([
   slack.failNext({ kind: "error", error });
   const err = await postMessage(client(), message, tight()).catch((e: unknown) => e);
   expect(err).toMatchObject({ statusCode: status, slackError: error });
-  expect((err as { toJSON(): unknown }).toJSON()).toEqual({ error: { code: status, message: expect.any(String), type: expect.any(String) } });
+  expect((err as { toJSON(): unknown }).toJSON()).toEqual({
+    error: { code: status, message: expect.any(String), type: expect.any(String) },
+  });
   expect(err).toBeInstanceOf(ProxyError);
   expect((err as ProxyError).slackAuth).toBe(["invalid_auth", "account_inactive", "token_revoked"].includes(error));
   expect(slack.delivered).toHaveLength(0);
@@ -62,7 +69,9 @@ it("429 with Retry-After is retried when the deadline allows, and delivers exact
 it("429 with no time left answers 429 with HipChat rate-limit headers", async () => {
   slack.failNext({ kind: "status", status: 429, headers: { "retry-after": "30" } });
   const now = Date.now();
-  const err = (await postMessage(client(), message, { deadline: now + 5000, attemptBudgetMs: 2000 }).catch((e: unknown) => e)) as ProxyError;
+  const err = (await postMessage(client(), message, { deadline: now + 5000, attemptBudgetMs: 2000 }).catch(
+    (e: unknown) => e,
+  )) as ProxyError;
   expect(err).toBeInstanceOf(ProxyError);
   expect(err.statusCode).toBe(429);
   expect(Number(err.headers["X-Ratelimit-Reset"])).toBeGreaterThanOrEqual(Math.floor(now / 1000) + 30);
@@ -98,7 +107,10 @@ it("a Slack that never answers → 504 within the client timeout", async () => {
 it("a Slack slower than the request's deadline → 504 at the deadline, even with a longer client timeout", async () => {
   slack.failNext({ kind: "hang" });
   const started = Date.now();
-  const err = await postMessage(client("xoxb-good", 30_000), message, { deadline: started + 300, attemptBudgetMs: 30_000 }).catch((e: unknown) => e);
+  const err = await postMessage(client("xoxb-good", 30_000), message, {
+    deadline: started + 300,
+    attemptBudgetMs: 30_000,
+  }).catch((e: unknown) => e);
   expect(err).toMatchObject({ statusCode: 504, slackError: "deadline" });
   expect(Date.now() - started).toBeLessThan(5_000);
 });

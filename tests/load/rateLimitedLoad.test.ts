@@ -30,7 +30,9 @@ beforeAll(async () => {
     SLACK_TOKEN: "xoxb-load-0123456789",
     SLACK_API_URL: slack.url,
     HIPCHAT_TOKENS: TOKEN,
-    ROOM_CHANNELS: JSON.stringify(Object.fromEntries(Array.from({ length: ROOMS }, (_, i) => [`room${i}`, `#load-${i}`]))),
+    ROOM_CHANNELS: JSON.stringify(
+      Object.fromEntries(Array.from({ length: ROOMS }, (_, i) => [`room${i}`, `#load-${i}`])),
+    ),
     // A loopback Slack answers in milliseconds, but on a loaded 2-core CI machine this process (the
     // clients and the stand-in) can stall for seconds: 2 s gave spurious 504s there. 5 s is also what
     // the proxy reserves for one more attempt before waiting out a Retry-After in its 10 s budget.
@@ -86,7 +88,10 @@ it(`${REQUESTS} requests from ${CLIENTS} clients: 2xx or 429 with X-Ratelimit-Re
   expect(outcomes.filter((o) => o.status >= 500)).toEqual([]);
   expect(ok.length + limited.length).toBe(REQUESTS);
   for (const o of limited) {
-    const problems = rateLimitProblems({ statusCode: 429, headers: Object.fromEntries(o.headers) }, Date.now() - elapsed);
+    const problems = rateLimitProblems(
+      { statusCode: 429, headers: Object.fromEntries(o.headers) },
+      Date.now() - elapsed,
+    );
     expect([o.id, problems]).toEqual([o.id, []]);
   }
   // Slack holds exactly the 2xx messages, each once; nothing answered 429 was posted.
@@ -116,12 +121,15 @@ it("clients that honour Retry-After: every message delivered exactly once, none 
     for (let id = next++; id < MESSAGES; id = next++) {
       for (let attempt = 0; ; attempt++) {
         attempts += 1;
-        const res = await fetch(`${proxy.url}/v2/room/room${CHANNELS + (id % CHANNELS)}/notification?auth_token=${TOKEN}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ message: `polite-${id} deploy finished`, message_format: "text" }),
-          signal: AbortSignal.timeout(20_000),
-        });
+        const res = await fetch(
+          `${proxy.url}/v2/room/room${CHANNELS + (id % CHANNELS)}/notification?auth_token=${TOKEN}`,
+          {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ message: `polite-${id} deploy finished`, message_format: "text" }),
+            signal: AbortSignal.timeout(20_000),
+          },
+        );
         await res.arrayBuffer();
         if (res.status === 204) break;
         expect(res.status).toBe(429);

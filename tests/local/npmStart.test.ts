@@ -68,7 +68,13 @@ describe("plain HTTP against npm start", () => {
   it("v1 form post → 200 {status: sent}", async () => {
     const res = await post(`/v1/rooms/message?format=json&auth_token=${TOKEN}`, {
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ room_id: "1234", from: "Nagios", message: "CRITICAL: disk & <b>full</b>", color: "red", notify: "1" }).toString(),
+      body: new URLSearchParams({
+        room_id: "1234",
+        from: "Nagios",
+        message: "CRITICAL: disk & <b>full</b>",
+        color: "red",
+        notify: "1",
+      }).toString(),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "sent" });
@@ -106,8 +112,10 @@ describe("published HipChat clients, unchanged but for the base URL", () => {
   it("hipchatter (v2 JSON, token in query): notify and rooms", async () => {
     const client = new Hipchatter(TOKEN, `${proxy.url}/v2/`);
     await new Promise<void>((resolve, reject) =>
-      client.notify("Ops", { message: "from hipchatter", color: "purple", message_format: "text", token: TOKEN }, (err: Error | null) =>
-        err ? reject(err) : resolve(),
+      client.notify(
+        "Ops",
+        { message: "from hipchatter", color: "purple", message_format: "text", token: TOKEN },
+        (err: Error | null) => (err ? reject(err) : resolve()),
       ),
     );
     expect(slack.delivered).toHaveLength(1);
@@ -120,7 +128,9 @@ describe("published HipChat clients, unchanged but for the base URL", () => {
 
   it("hipchatter with a bad token gets an error and nothing is sent", async () => {
     const client = new Hipchatter("bad-token-xyz", `${proxy.url}/v2/`);
-    const err = await new Promise<Error | null>((resolve) => client.notify("Ops", { message: "x" }, (e: Error | null) => resolve(e)));
+    const err = await new Promise<Error | null>((resolve) =>
+      client.notify("Ops", { message: "x" }, (e: Error | null) => resolve(e)),
+    );
     expect(err).toBeTruthy();
     expect(slack.calls).toHaveLength(0);
   });
@@ -135,7 +145,10 @@ describe("published HipChat clients, unchanged but for the base URL", () => {
     n.addCardAttribute("Branch", "main", "lozenge-success");
     await expect(n.send()).resolves.toBe("successfully posted to hipchat");
     expect(slack.delivered).toHaveLength(1);
-    const body = slack.delivered[0].body as unknown as { channel: string; attachments: { title: string; fields: unknown[] }[] };
+    const body = slack.delivered[0].body as unknown as {
+      channel: string;
+      attachments: { title: string; fields: unknown[] }[];
+    };
     expect(body.channel).toBe("#builds");
     expect(body.attachments[0].title).toBe("Build #42");
     expect(body.attachments[0].fields).toHaveLength(1);
@@ -151,21 +164,26 @@ describe("published HipChat clients, unchanged but for the base URL", () => {
   it("node-hipchat (v1 form over HTTPS, token in query): postMessage and listRooms", async () => {
     const client = new NodeHipChat(TOKEN, front.agent);
     const sent = await new Promise<unknown>((resolve, reject) =>
-      client.postMessage({ room: "Ops", from: "legacy-app", message: "v1 says <i>hi</i>", color: "yellow" }, (data: unknown, err: unknown) =>
-        err ? reject(new Error(String(err))) : resolve(data),
+      client.postMessage(
+        { room: "Ops", from: "legacy-app", message: "v1 says <i>hi</i>", color: "yellow" },
+        (data: unknown, err: unknown) => (err ? reject(new Error(String(err))) : resolve(data)),
       ),
     );
     expect(sent).toEqual({ status: "sent" });
     expect(slack.delivered[0].body).toMatchObject({ channel: "#ops", username: "legacy-app" });
     const list = await new Promise<{ rooms: { name: string }[] }>((resolve, reject) =>
-      client.listRooms((data: { rooms: { name: string }[] }, err: unknown) => (err ? reject(new Error(String(err))) : resolve(data))),
+      client.listRooms((data: { rooms: { name: string }[] }, err: unknown) =>
+        err ? reject(new Error(String(err))) : resolve(data),
+      ),
     );
     expect(list.rooms.map((r) => r.name)).toContain("Ops");
   });
 
   it("node-hipchat with a bad token gets 401", async () => {
     const client = new NodeHipChat("bad-token-xyz", front.agent);
-    const err = await new Promise<unknown>((resolve) => client.postMessage({ room: "Ops", message: "x" }, (_d: unknown, e: unknown) => resolve(e)));
+    const err = await new Promise<unknown>((resolve) =>
+      client.postMessage({ room: "Ops", message: "x" }, (_d: unknown, e: unknown) => resolve(e)),
+    );
     expect(JSON.parse(String(err)).error.code).toBe(401);
     expect(slack.calls).toHaveLength(0);
   });

@@ -46,7 +46,15 @@ describe("loadStackConfig", () => {
       translateMentions: true,
       secretTtlSeconds: 300,
     });
-    for (const key of ["privateZoneId", "allowedCidrBlocks", "allowedSecurityGroupIds", "certificateArn", "publicZoneId", "redirectHttpToHttps", "memorySize"] as const) {
+    for (const key of [
+      "privateZoneId",
+      "allowedCidrBlocks",
+      "allowedSecurityGroupIds",
+      "certificateArn",
+      "publicZoneId",
+      "redirectHttpToHttps",
+      "memorySize",
+    ] as const) {
       expect(cfg[key]).toBeUndefined();
     }
     expect(await unwrap(cfg.slackToken)).toBe("xoxb-test-token");
@@ -90,31 +98,80 @@ describe("loadStackConfig", () => {
   });
 
   it("reads the DNS-validation keys", () => {
-    const cfg = load({ ...minimal(), publicZoneId: "Z0PUBLIC", publicZoneName: "example.com", dnsRoleArn: "arn:aws:iam::333333333333:role/dns" });
-    expect(cfg).toMatchObject({ publicZoneId: "Z0PUBLIC", publicZoneName: "example.com", dnsRoleArn: "arn:aws:iam::333333333333:role/dns" });
+    const cfg = load({
+      ...minimal(),
+      publicZoneId: "Z0PUBLIC",
+      publicZoneName: "example.com",
+      dnsRoleArn: "arn:aws:iam::333333333333:role/dns",
+    });
+    expect(cfg).toMatchObject({
+      publicZoneId: "Z0PUBLIC",
+      publicZoneName: "example.com",
+      dnsRoleArn: "arn:aws:iam::333333333333:role/dns",
+    });
   });
 
   it.each<[string, Record<string, unknown>, string]>([
     ["a missing vpcId", { vpcId: undefined }, "Config hipchat-proxy:vpcId is required."],
     ["a malformed vpcId", { vpcId: "my-vpc" }, 'Config hipchat-proxy:vpcId must be a VPC ID (vpc-…), got "my-vpc".'],
-    ["subnetIds that are not JSON", { subnetIds: "subnet-0123456789abcdef0" }, "Config hipchat-proxy:subnetIds is not valid JSON"],
-    ["subnetIds as one JSON string", { subnetIds: '"subnet-0123456789abcdef0"' }, "Config hipchat-proxy:subnetIds must be a list of non-empty strings."],
-    ["a malformed subnet", { subnetIds: ["subnet-0123456789abcdef0", "subnet-x"] }, 'must list subnet IDs (subnet-…), got "subnet-x"'],
+    [
+      "subnetIds that are not JSON",
+      { subnetIds: "subnet-0123456789abcdef0" },
+      "Config hipchat-proxy:subnetIds is not valid JSON",
+    ],
+    [
+      "subnetIds as one JSON string",
+      { subnetIds: '"subnet-0123456789abcdef0"' },
+      "Config hipchat-proxy:subnetIds must be a list of non-empty strings.",
+    ],
+    [
+      "a malformed subnet",
+      { subnetIds: ["subnet-0123456789abcdef0", "subnet-x"] },
+      'must list subnet IDs (subnet-…), got "subnet-x"',
+    ],
     ["a missing hostname", { hostname: undefined }, "Config hipchat-proxy:hostname is required."],
     ["an empty value", { hostname: "  " }, "Config hipchat-proxy:hostname is empty."],
-    ["a malformed security group", { allowedSecurityGroupIds: ["web"] }, 'must list security group IDs (sg-…), got "web"'],
-    ["a typo in a key", { subnetId: ["subnet-0123456789abcdef0"] }, "Config hipchat-proxy:subnetId is not a setting of this project"],
-    ["both certificate sources", { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/a", publicZoneId: "Z1" }, "Config hipchat-proxy:certificateArn conflicts with hipchat-proxy:publicZoneId"],
-    ["a DNS role without a public zone", { dnsRoleArn: "arn:aws:iam::333333333333:role/dns" }, "Config hipchat-proxy:dnsRoleArn needs hipchat-proxy:publicZoneId."],
-    ["a public zone name without a zone", { publicZoneName: "example.com" }, "Config hipchat-proxy:publicZoneName needs hipchat-proxy:publicZoneId."],
+    [
+      "a malformed security group",
+      { allowedSecurityGroupIds: ["web"] },
+      'must list security group IDs (sg-…), got "web"',
+    ],
+    [
+      "a typo in a key",
+      { subnetId: ["subnet-0123456789abcdef0"] },
+      "Config hipchat-proxy:subnetId is not a setting of this project",
+    ],
+    [
+      "both certificate sources",
+      { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/a", publicZoneId: "Z1" },
+      "Config hipchat-proxy:certificateArn conflicts with hipchat-proxy:publicZoneId",
+    ],
+    [
+      "a DNS role without a public zone",
+      { dnsRoleArn: "arn:aws:iam::333333333333:role/dns" },
+      "Config hipchat-proxy:dnsRoleArn needs hipchat-proxy:publicZoneId.",
+    ],
+    [
+      "a public zone name without a zone",
+      { publicZoneName: "example.com" },
+      "Config hipchat-proxy:publicZoneName needs hipchat-proxy:publicZoneId.",
+    ],
     ["a malformed certificate ARN", { certificateArn: "cert-1" }, "must be an ACM certificate ARN"],
     ["missing rooms", { rooms: undefined }, "Config hipchat-proxy:rooms is required."],
     ["empty rooms", { rooms: {} }, "Config hipchat-proxy:rooms must be a non-empty map"],
     ["a missing default channel", { defaultChannel: undefined }, "Config hipchat-proxy:defaultChannel is required."],
     ["a non-boolean switch", { translateMentions: "yes" }, "translateMentions"],
-    ["a TTL out of range", { secretTtlSeconds: "100000" }, "Config hipchat-proxy:secretTtlSeconds must be an integer from 0 to 86400, got 100000."],
+    [
+      "a TTL out of range",
+      { secretTtlSeconds: "100000" },
+      "Config hipchat-proxy:secretTtlSeconds must be an integer from 0 to 86400, got 100000.",
+    ],
     ["a user mapped to a name", { users: { jdoe: "@jdoe" } }, 'user "jdoe" must map to a Slack user ID (U… or W…)'],
-    ["a malformed extension layer", { secretsExtensionLayerArn: "AWS-Parameters-and-Secrets-Lambda-Extension" }, "must be a Lambda layer version ARN"],
+    [
+      "a malformed extension layer",
+      { secretsExtensionLayerArn: "AWS-Parameters-and-Secrets-Lambda-Extension" },
+      "must be a Lambda layer version ARN",
+    ],
   ])("refuses %s, naming the key", (_label, overrides, message) => {
     expect(() => load({ ...minimal(), ...overrides })).toThrow(message);
   });
@@ -135,7 +192,9 @@ describe("loadStackConfig", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toContain("Config hipchat-proxy:hipchatTokens entry 0 must be an object with a \"token\" of 8 to 256 characters");
+    expect(err?.message).toContain(
+      'Config hipchat-proxy:hipchatTokens entry 0 must be an object with a "token" of 8 to 256 characters',
+    );
     expect(err?.message).not.toContain("short");
     const notJson = load({ ...minimal(), hipchatTokens: "tok-not-json-12345" });
     const jsonErr = await unwrap(notJson.hipchatTokens).then(
@@ -145,7 +204,9 @@ describe("loadStackConfig", () => {
     expect(jsonErr?.message).toContain("Config hipchat-proxy:hipchatTokens is not valid JSON");
     expect(jsonErr?.message).not.toContain("tok-not-json");
     const bad = load({ ...minimal(), slackToken: "xoxb with spaces" });
-    await expect(unwrap(bad.slackToken)).rejects.toThrow("Config hipchat-proxy:slackToken must be a Slack token without spaces");
+    await expect(unwrap(bad.slackToken)).rejects.toThrow(
+      "Config hipchat-proxy:slackToken must be a Slack token without spaces",
+    );
   });
 });
 
@@ -159,13 +220,20 @@ describe("parsers", () => {
       "7": { channel: "#c", id: 7, name: "Seven" },
     });
     expect(() => parseRooms({ A: "" }, fail)).toThrow('room "A" must map to a channel name or {channel, id?, name?}');
-    expect(() => parseRooms({ A: { channel: "#a", chanel: "#b" } }, fail)).toThrow('room "A" has unknown field(s) chanel');
-    expect(() => parseRooms({ A: { channel: "#a", id: "7" } }, fail)).toThrow("id must be the room's numeric HipChat ID");
+    expect(() => parseRooms({ A: { channel: "#a", chanel: "#b" } }, fail)).toThrow(
+      'room "A" has unknown field(s) chanel',
+    );
+    expect(() => parseRooms({ A: { channel: "#a", id: "7" } }, fail)).toThrow(
+      "id must be the room's numeric HipChat ID",
+    );
     expect(() => parseRooms(["#a"], fail)).toThrow("must be a non-empty map");
   });
 
   it("parseUsers accepts U… and W… IDs", () => {
-    expect(parseUsers({ a: "U0123", "b@example.com": "W0456" }, fail)).toEqual({ a: "U0123", "b@example.com": "W0456" });
+    expect(parseUsers({ a: "U0123", "b@example.com": "W0456" }, fail)).toEqual({
+      a: "U0123",
+      "b@example.com": "W0456",
+    });
     expect(() => parseUsers("U0123", fail)).toThrow("must be a map");
   });
 
@@ -175,8 +243,14 @@ describe("parsers", () => {
       { token: "ijklmnop" },
     ]);
     expect(() => parseHipChatTokens([], fail)).toThrow("must be a non-empty list");
-    expect(() => parseHipChatTokens([{ token: "abcdefgh" }, { token: "abcdefgh" }], fail)).toThrow("entry 1 repeats a token");
-    expect(() => parseHipChatTokens([{ token: "abcdefgh", room: ["x"] }], fail)).toThrow("entry 0 has unknown field(s) room");
-    expect(() => parseHipChatTokens([{ token: "abcdefgh", rooms: [] }], fail)).toThrow("entry 0: rooms must be a non-empty list");
+    expect(() => parseHipChatTokens([{ token: "abcdefgh" }, { token: "abcdefgh" }], fail)).toThrow(
+      "entry 1 repeats a token",
+    );
+    expect(() => parseHipChatTokens([{ token: "abcdefgh", room: ["x"] }], fail)).toThrow(
+      "entry 0 has unknown field(s) room",
+    );
+    expect(() => parseHipChatTokens([{ token: "abcdefgh", rooms: [] }], fail)).toThrow(
+      "entry 0: rooms must be a non-empty list",
+    );
   });
 });

@@ -52,8 +52,12 @@ export function describeStack(stack: StackName): void {
         albDnsName: expect.stringMatching(new RegExp(`\\.${run.file.region}\\.elb\\.amazonaws\\.com$`)),
         securityGroupId: expect.stringMatching(/^sg-/),
         functionName: expect.stringMatching(/^hipchat-proxy-fn-/),
-        functionArn: expect.stringMatching(new RegExp(`^arn:aws:lambda:${run.file.region}:${run.file.accountId}:function:`)),
-        secretArn: expect.stringMatching(new RegExp(`^arn:aws:secretsmanager:${run.file.region}:${run.file.accountId}:secret:`)),
+        functionArn: expect.stringMatching(
+          new RegExp(`^arn:aws:lambda:${run.file.region}:${run.file.accountId}:function:`),
+        ),
+        secretArn: expect.stringMatching(
+          new RegExp(`^arn:aws:secretsmanager:${run.file.region}:${run.file.accountId}:secret:`),
+        ),
         zoneId: cfg.privateZoneId ?? expect.stringMatching(/^Z/),
       });
     });
@@ -83,15 +87,23 @@ export function describeStack(stack: StackName): void {
           ? [VPC_CIDRS[cfg.vpcId]]
           : [...(cfg.allowedCidrBlocks ?? []), ...(cfg.allowedSecurityGroupIds ?? [])];
       const expected = ports.flatMap((port) => sources.map((s) => `tcp ${port}-${port} ${s}`)).sort();
-      const rules = run.mocks.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => plain(r.inputs));
-      const actual = rules.map((r) => `${r.ipProtocol} ${r.fromPort}-${r.toPort} ${r.cidrIpv4 ?? r.cidrIpv6 ?? r.referencedSecurityGroupId}`).sort();
+      const rules = run.mocks
+        .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .map((r) => plain(r.inputs));
+      const actual = rules
+        .map(
+          (r) => `${r.ipProtocol} ${r.fromPort}-${r.toPort} ${r.cidrIpv4 ?? r.cidrIpv6 ?? r.referencedSecurityGroupId}`,
+        )
+        .sort();
       expect(actual).toEqual(expected);
       expect(run.mocks.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")).toEqual([]);
       expect(run.mocks.ofType("aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
       const sg = plain(one("aws:ec2/securityGroup:SecurityGroup").inputs);
       expect(sg.ingress).toBeUndefined();
       expect(sg.egress).toBeUndefined();
-      const open = run.mocks.resources.filter((r) => /0\.0\.0\.0\/0|::\/0/.test(JSON.stringify(plain({ ...r.inputs, code: undefined }))));
+      const open = run.mocks.resources.filter((r) =>
+        /0\.0\.0\.0\/0|::\/0/.test(JSON.stringify(plain({ ...r.inputs, code: undefined }))),
+      );
       expect(open.map((r) => r.name)).toEqual([]);
       // The VPC lookup is the only provider function the program calls, and only when it needs it.
       expect(new Set(run.mocks.calls.map((c) => c.token))).toEqual(
@@ -102,11 +114,15 @@ export function describeStack(stack: StackName): void {
     it("listens on :443 with the TLS 1.3/1.2 PQ policy, and :80 redirects or forwards as configured", () => {
       const listeners = run.mocks.ofType("aws:lb/listener:Listener").map((l) => plain(l.inputs));
       const tgArn = one("aws:lambda/permission:Permission").inputs.sourceArn;
-      expect(listeners.map((l) => `${l.port}/${l.protocol}`).sort()).toEqual(https() ? ["443/HTTPS", "80/HTTP"] : ["80/HTTP"]);
+      expect(listeners.map((l) => `${l.port}/${l.protocol}`).sort()).toEqual(
+        https() ? ["443/HTTPS", "80/HTTP"] : ["80/HTTP"],
+      );
       const secure = listeners.find((l) => l.port === 443);
       expect(secure).toMatchObject({
         sslPolicy: TLS_POLICY,
-        certificateArn: cfg.certificateArn ?? expect.stringMatching(new RegExp(`^arn:aws:acm:${run.file.region}:${run.file.accountId}:certificate/`)),
+        certificateArn:
+          cfg.certificateArn ??
+          expect.stringMatching(new RegExp(`^arn:aws:acm:${run.file.region}:${run.file.accountId}:certificate/`)),
         defaultActions: [{ type: "forward", targetGroupArn: tgArn }],
       });
       const plainHttp = listeners.find((l) => l.port === 80);
@@ -129,17 +145,26 @@ export function describeStack(stack: StackName): void {
       // Validated by DNS in the public zone; the record exists in the graph (so preview lists it).
       expect(plain(certs[0].inputs)).toMatchObject({ domainName: HOSTNAME, validationMethod: "DNS" });
       const record = plain(run.mocks.find("aws:route53/record:Record", "hipchat-proxy-cert-dns").inputs);
-      expect(record).toMatchObject({ zoneId: cfg.publicZoneId, type: "CNAME", name: expect.stringContaining(`.${HOSTNAME}.`) });
+      expect(record).toMatchObject({
+        zoneId: cfg.publicZoneId,
+        type: "CNAME",
+        name: expect.stringContaining(`.${HOSTNAME}.`),
+      });
       const validation = plain(one("aws:acm/certificateValidation:CertificateValidation").inputs);
       expect(validation.validationRecordFqdns).toEqual([record.name]);
       if (cfg.dnsRoleArn !== undefined) {
         // Through a second provider that chains from the stack's deploy role into the DNS account.
         const provider = run.mocks.find("pulumi:providers:aws", "dns-account");
         const roles = JSON.parse(provider.inputs.assumeRoles).map((r: { roleArn: string }) => r.roleArn);
-        expect(roles).toEqual([...(run.file.config["aws:assumeRoles"] as { roleArn: string }[]).map((r) => r.roleArn), cfg.dnsRoleArn]);
+        expect(roles).toEqual([
+          ...(run.file.config["aws:assumeRoles"] as { roleArn: string }[]).map((r) => r.roleArn),
+          cfg.dnsRoleArn,
+        ]);
         expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([cfg.dnsRoleArn.split(":")[4]]);
         expect(provider.inputs.region).toBe(run.file.region);
-        expect(run.mocks.find("aws:route53/record:Record", "hipchat-proxy-cert-dns").provider).toContain("::dns-account::");
+        expect(run.mocks.find("aws:route53/record:Record", "hipchat-proxy-cert-dns").provider).toContain(
+          "::dns-account::",
+        );
       }
     });
 
@@ -159,7 +184,11 @@ export function describeStack(stack: StackName): void {
         action: "lambda:InvokeFunction",
         function: expect.stringMatching(/^hipchat-proxy-fn-/),
         principal: "elasticloadbalancing.amazonaws.com",
-        sourceArn: expect.stringMatching(new RegExp(`^arn:aws:elasticloadbalancing:${run.file.region}:${run.file.accountId}:targetgroup/hipchat-proxy-tg/`)),
+        sourceArn: expect.stringMatching(
+          new RegExp(
+            `^arn:aws:elasticloadbalancing:${run.file.region}:${run.file.accountId}:targetgroup/hipchat-proxy-tg/`,
+          ),
+        ),
         sourceAccount: run.file.accountId,
       });
       expect(attachment.inputs.targetGroupArn).toBe(permission.inputs.sourceArn);
@@ -201,7 +230,11 @@ export function describeStack(stack: StackName): void {
       const role = one("aws:iam/role:Role");
       expect(fn.role).toMatch(new RegExp(`^arn:aws:iam::${run.file.accountId}:role/hipchat-proxy-fn-role-`));
       expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).toEqual([
-        expect.objectContaining({ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } }),
+        expect.objectContaining({
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Service: "lambda.amazonaws.com" },
+        }),
       ]);
       expect(role.inputs.managedPolicyArns).toBeUndefined();
       expect(run.mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
@@ -209,7 +242,11 @@ export function describeStack(stack: StackName): void {
       const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
       const logGroup = plain(one("aws:cloudwatch/logGroup:LogGroup").inputs);
       expect(policy.Statement.map((s: any) => [s.Effect, s.Action, s.Resource])).toEqual([
-        ["Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], `arn:aws:logs:${run.file.region}:${run.file.accountId}:log-group:${fn.loggingConfig.logGroup}:*`],
+        [
+          "Allow",
+          ["logs:CreateLogStream", "logs:PutLogEvents"],
+          `arn:aws:logs:${run.file.region}:${run.file.accountId}:log-group:${fn.loggingConfig.logGroup}:*`,
+        ],
         ["Allow", ["secretsmanager:GetSecretValue"], fn.environment.variables.SECRET_ARN],
       ]);
       expect(logGroup.retentionInDays).toBe(cfg.logRetentionInDays ?? 30);
@@ -226,7 +263,9 @@ export function describeStack(stack: StackName): void {
         hipchatTokens: JSON.stringify(run.secrets.hipchatTokens),
       });
       // Nowhere else in plain text, including the environment.
-      const leaks = run.mocks.resources.flatMap((r) => plaintextOccurrences(r.inputs, needles).map((p) => `${r.name}: ${p}`));
+      const leaks = run.mocks.resources.flatMap((r) =>
+        plaintextOccurrences(r.inputs, needles).map((p) => `${r.name}: ${p}`),
+      );
       expect(leaks).toEqual([]);
       // Not in the serialized closure either, and the code asset is not secret (nothing was captured).
       expect(isSecretValue(fn.inputs.code)).toBe(false);
@@ -239,7 +278,14 @@ export function describeStack(stack: StackName): void {
     it("passes the routing settings as plain environment variables", () => {
       const vars = plain(one("aws:lambda/function:Function").inputs.environment.variables);
       expect(Object.keys(vars).sort()).toEqual(
-        ["DEFAULT_CHANNEL", "ROOM_CHANNELS", "SECRET_ARN", "SECRET_TTL_SECONDS", "TRANSLATE_MENTIONS", "USER_MAP"].sort(),
+        [
+          "DEFAULT_CHANNEL",
+          "ROOM_CHANNELS",
+          "SECRET_ARN",
+          "SECRET_TTL_SECONDS",
+          "TRANSLATE_MENTIONS",
+          "USER_MAP",
+        ].sort(),
       );
       expect(JSON.parse(vars.ROOM_CHANNELS)).toEqual(cfg.rooms);
       expect(JSON.parse(vars.USER_MAP)).toEqual(cfg.users ?? {});
@@ -249,7 +295,9 @@ export function describeStack(stack: StackName): void {
     });
 
     it("passes the guardrails policy pack (policy/) with no mandatory violation", () => {
-      const violations = runPoliciesOnResources(run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+      const violations = runPoliciesOnResources(
+        run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
+      );
       expect(formatViolations(violations.filter((v) => v.enforcementLevel === "mandatory"))).toBe("");
       // Advisory: log retention is always set; tags come from the component's own `Name` tags.
       expect(formatViolations(violations.filter((v) => v.policy === "log-group-retention"))).toBe("");

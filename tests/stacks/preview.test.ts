@@ -21,7 +21,16 @@ it("runs as a preview", () => {
 
 it("resolves every exported output to a known value", async () => {
   const p = run.program;
-  const outputs = [p.url, p.hostname, p.albDnsName, p.securityGroupId, p.functionName, p.functionArn, p.secretArn, p.zoneId];
+  const outputs = [
+    p.url,
+    p.hostname,
+    p.albDnsName,
+    p.securityGroupId,
+    p.functionName,
+    p.functionArn,
+    p.secretArn,
+    p.zoneId,
+  ];
   const values = await Promise.all(outputs.map((o) => unwrap(o, 5_000)));
   expect(values.every((v) => typeof v === "string" && v.length > 0)).toBe(true);
 });

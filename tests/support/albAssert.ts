@@ -15,8 +15,10 @@ export function albResultProblems(event: ALBEvent | undefined, result: unknown):
   const problems: string[] = [];
   if (typeof result !== "object" || result === null) return [`result is ${typeof result}`];
   const r = result as ALBResult;
-  if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) problems.push(`statusCode ${r.statusCode}`);
-  if (r.statusDescription !== `${r.statusCode} ${REASONS[r.statusCode] ?? "Unknown"}`) problems.push(`statusDescription ${r.statusDescription}`);
+  if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599)
+    problems.push(`statusCode ${r.statusCode}`);
+  if (r.statusDescription !== `${r.statusCode} ${REASONS[r.statusCode] ?? "Unknown"}`)
+    problems.push(`statusDescription ${r.statusDescription}`);
   if (r.isBase64Encoded !== false) problems.push("isBase64Encoded is not false (bodies are JSON text)");
   if (r.body !== undefined && typeof r.body !== "string") problems.push("body is not a string");
   // The response must use the header form the target group (and so the event) uses.
@@ -30,10 +32,12 @@ export function albResultProblems(event: ALBEvent | undefined, result: unknown):
   } else if (event !== undefined && typeof event === "object" && event !== null) {
     if (r.multiValueHeaders !== undefined) problems.push("multiValueHeaders in a single-value response");
     if (typeof r.headers !== "object") problems.push("headers missing");
-    for (const [k, v] of Object.entries(r.headers ?? {})) if (typeof v !== "string") problems.push(`header ${k} is not a string`);
+    for (const [k, v] of Object.entries(r.headers ?? {}))
+      if (typeof v !== "string") problems.push(`header ${k} is not a string`);
   }
   for (const [k, v] of Object.entries(resultHeaders(r))) {
-    if (/[\r\n\0]/.test(k) || /[\r\n\0]/.test(v)) problems.push(`header ${k} carries CR, LF or NUL (response splitting)`);
+    if (/[\r\n\0]/.test(k) || /[\r\n\0]/.test(v))
+      problems.push(`header ${k} carries CR, LF or NUL (response splitting)`);
   }
   if (Buffer.byteLength(JSON.stringify(r), "utf8") > MAX_RESPONSE_BYTES) problems.push("response over the ALB's 1 MB");
   return problems;
@@ -54,7 +58,8 @@ export function hipchatErrorProblems(result: ALBResult): string[] {
   if (typeof e.message !== "string" || e.message === "") problems.push("error.message missing");
   if (e.type !== REASONS[result.statusCode]) problems.push(`error.type ${String(e.type)}`);
   if (Object.keys(doc as object).length !== 1) problems.push("extra top-level keys");
-  if (!/^application\/json/.test(resultHeaders(result)["content-type"] ?? "")) problems.push("content-type is not JSON");
+  if (!/^application\/json/.test(resultHeaders(result)["content-type"] ?? ""))
+    problems.push("content-type is not JSON");
   return problems;
 }
 
@@ -65,7 +70,8 @@ export function rateLimitProblems(result: ALBResult, nowMs: number = Date.now())
   const reset = Number(h["x-ratelimit-reset"]);
   if (!/^\d+$/.test(h["x-ratelimit-reset"] ?? "")) problems.push(`X-Ratelimit-Reset ${h["x-ratelimit-reset"]}`);
   else if (reset < Math.floor(nowMs / 1000) - 1) problems.push(`X-Ratelimit-Reset ${reset} is in the past`);
-  if (!/^\d+$/.test(h["retry-after"] ?? "") || Number(h["retry-after"]) < 1) problems.push(`Retry-After ${h["retry-after"]}`);
+  if (!/^\d+$/.test(h["retry-after"] ?? "") || Number(h["retry-after"]) < 1)
+    problems.push(`Retry-After ${h["retry-after"]}`);
   if (h["x-ratelimit-remaining"] !== "0") problems.push(`X-Ratelimit-Remaining ${h["x-ratelimit-remaining"]}`);
   if (!/^\d+$/.test(h["x-ratelimit-limit"] ?? "")) problems.push(`X-Ratelimit-Limit ${h["x-ratelimit-limit"]}`);
   return problems;

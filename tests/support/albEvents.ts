@@ -56,7 +56,9 @@ export function albEvent(spec: EventSpec): ALBEvent {
     });
 
   const event: ALBEvent = {
-    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" } },
+    requestContext: {
+      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" },
+    },
     httpMethod: spec.method ?? (body ? "POST" : "GET"),
     path,
     body: base64 ? Buffer.from(body, "utf8").toString("base64") : body,
@@ -78,7 +80,9 @@ export function albEvent(spec: EventSpec): ALBEvent {
 /** The ALB health checker's event: a GET of the path, its user agent, no body, no query. */
 export function healthCheckEvent(path = "/healthz"): ALBEvent {
   return {
-    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" } },
+    requestContext: {
+      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" },
+    },
     httpMethod: "GET",
     path,
     queryStringParameters: {},
@@ -89,7 +93,10 @@ export function healthCheckEvent(path = "/healthz"): ALBEvent {
 }
 
 /** Reads a result's headers whatever form they came back in (lower-case names). */
-export function resultHeaders(result: { headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown[]> }): Record<string, string> {
+export function resultHeaders(result: {
+  headers?: Record<string, unknown>;
+  multiValueHeaders?: Record<string, unknown[]>;
+}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) out[k.toLowerCase()] = String(v);
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) out[k.toLowerCase()] = String(v[v.length - 1]);

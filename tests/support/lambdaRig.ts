@@ -39,7 +39,8 @@ export interface LambdaRig {
 export async function startLambdaRig(options: LambdaRigOptions = {}): Promise<LambdaRig> {
   const slackToken = options.slackToken ?? "xoxb-rig-0123456789";
   const hipchatTokens = options.hipchatTokens ?? [{ token: "hipchat-rig-token-0123456789" }];
-  const secretJson = (token: string) => JSON.stringify({ slackToken: token, hipchatTokens: JSON.stringify(hipchatTokens) });
+  const secretJson = (token: string) =>
+    JSON.stringify({ slackToken: token, hipchatTokens: JSON.stringify(hipchatTokens) });
   const slack = await startSlackStandIn({ tokens: [slackToken], ...options.slack });
   const secrets = await startSecretsStandIn({ [SECRET_ARN]: secretJson(slackToken) });
   const saved = { ...process.env };

@@ -200,13 +200,21 @@ function mockState(
       return { id: `${plain(inputs.secretId)}|v1`, state: { ...state, arn: plain(inputs.secretId), versionId: "v1" } };
     case "aws:cloudwatch/logGroup:LogGroup": {
       const groupName = inputs.name ?? `${inputs.namePrefix ?? `${name}-`}${h.slice(0, 12)}`;
-      return { id: groupName, state: { ...state, name: groupName, arn: `arn:aws:logs:${region}:${account}:log-group:${groupName}` } };
+      return {
+        id: groupName,
+        state: { ...state, name: groupName, arn: `arn:aws:logs:${region}:${account}:log-group:${groupName}` },
+      };
     }
     case "aws:iam/role:Role": {
       const roleName = inputs.name ?? `${name}-${h.slice(0, 7)}`;
       return {
         id: roleName,
-        state: { ...state, name: roleName, arn: `arn:aws:iam::${account}:role/${roleName}`, uniqueId: `AROA${h.toUpperCase()}` },
+        state: {
+          ...state,
+          name: roleName,
+          arn: `arn:aws:iam::${account}:role/${roleName}`,
+          uniqueId: `AROA${h.toUpperCase()}`,
+        },
       };
     }
     case "aws:ec2/securityGroup:SecurityGroup": {
@@ -215,14 +223,23 @@ function mockState(
     }
     case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
       const id = `sgr-${h}`;
-      return { id, state: { ...state, arn: `arn:aws:ec2:${region}:${account}:security-group-rule/${id}`, securityGroupRuleId: id } };
+      return {
+        id,
+        state: { ...state, arn: `arn:aws:ec2:${region}:${account}:security-group-rule/${id}`, securityGroupRuleId: id },
+      };
     }
     case "aws:route53/zone:Zone": {
       const zoneId = `Z${h.toUpperCase()}`;
-      return { id: zoneId, state: { ...state, zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [] } };
+      return {
+        id: zoneId,
+        state: { ...state, zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [] },
+      };
     }
     case "aws:route53/record:Record":
-      return { id: `${plain(inputs.zoneId)}_${plain(inputs.name)}_${plain(inputs.type)}`, state: { ...state, fqdn: plain(inputs.name) } };
+      return {
+        id: `${plain(inputs.zoneId)}_${plain(inputs.name)}_${plain(inputs.type)}`,
+        state: { ...state, fqdn: plain(inputs.name) },
+      };
     case "aws:acm/certificate:Certificate": {
       const arn = `arn:aws:acm:${region}:${account}:certificate/${h}`;
       const domains: string[] = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])];
@@ -241,7 +258,10 @@ function mockState(
     case "aws:acm/certificateValidation:CertificateValidation":
       return { id: `${plain(inputs.certificateArn)}-validation`, state };
     case "aws:lambda/permission:Permission":
-      return { id: `${name}-${h.slice(0, 8)}`, state: { ...state, statementId: inputs.statementId ?? `${name}-${h.slice(0, 8)}` } };
+      return {
+        id: `${name}-${h.slice(0, 8)}`,
+        state: { ...state, statementId: inputs.statementId ?? `${name}-${h.slice(0, 8)}` },
+      };
     default:
       return { id: `${name}-id`, state: { ...state, arn: state.arn ?? `arn:aws:mock:${region}:${account}:${name}` } };
   }

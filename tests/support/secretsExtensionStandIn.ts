@@ -18,7 +18,10 @@ export interface SecretsExtensionStandIn {
   close(): Promise<void>;
 }
 
-export async function startSecretsExtensionStandIn(secrets: Record<string, string>, sessionToken: string): Promise<SecretsExtensionStandIn> {
+export async function startSecretsExtensionStandIn(
+  secrets: Record<string, string>,
+  sessionToken: string,
+): Promise<SecretsExtensionStandIn> {
   const store = new Map(Object.entries(secrets));
   const calls: string[] = [];
   let down = false;
@@ -31,11 +34,19 @@ export async function startSecretsExtensionStandIn(secrets: Record<string, strin
     if (url.pathname !== "/secretsmanager/get") return reply(404, "not found");
     const id = url.searchParams.get("secretId") ?? "";
     calls.push(id);
-    if (req.headers["x-aws-parameters-secrets-token"] !== sessionToken) return reply(401, "missing or wrong X-Aws-Parameters-Secrets-Token");
+    if (req.headers["x-aws-parameters-secrets-token"] !== sessionToken)
+      return reply(401, "missing or wrong X-Aws-Parameters-Secrets-Token");
     if (down) return reply(500, "could not reach Secrets Manager");
     const value = store.get(id);
     if (value === undefined) return reply(400, "ResourceNotFoundException");
-    return reply(200, { ARN: id, Name: id.split(":").pop(), SecretString: value, VersionId: "v1", VersionStages: ["AWSCURRENT"], CreatedDate: "2024-01-01T00:00:00Z" });
+    return reply(200, {
+      ARN: id,
+      Name: id.split(":").pop(),
+      SecretString: value,
+      VersionId: "v1",
+      VersionStages: ["AWSCURRENT"],
+      CreatedDate: "2024-01-01T00:00:00Z",
+    });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

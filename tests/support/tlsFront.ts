@@ -19,7 +19,10 @@ export interface TlsFront {
 }
 
 export async function startTlsFront(target: string): Promise<TlsFront> {
-  const pems = await selfsigned.generate([{ name: "commonName", value: "api.hipchat.com" }], { keyType: "ec", notAfterDate: new Date(Date.now() + 86_400_000) });
+  const pems = await selfsigned.generate([{ name: "commonName", value: "api.hipchat.com" }], {
+    keyType: "ec",
+    notAfterDate: new Date(Date.now() + 86_400_000),
+  });
   const upstream = new URL(target);
   const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
     const forward = http.request(

@@ -46,7 +46,9 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const workflowFiles = readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const workflowFiles = readdirSync(workflowDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const workflows: Record<string, Workflow> = Object.fromEntries(
   workflowFiles.map((f) => [f, parse(readFileSync(path.join(workflowDir, f), "utf8")) as Workflow]),
 );
@@ -73,7 +75,8 @@ function step(job: Job, predicate: (s: Step) => boolean, what: string): [Step, n
 
 const usesAction = (action: string) => (s: Step) => s.uses?.split("@")[0] === action;
 const runs = (command: string, dir?: string) => (s: Step) =>
-  s.run?.trim() !== undefined && s.run.trim().split(/\s+/).slice(0, command.split(" ").length).join(" ") === command &&
+  s.run?.trim() !== undefined &&
+  s.run.trim().split(/\s+/).slice(0, command.split(" ").length).join(" ") === command &&
   s["working-directory"] === dir;
 
 /** The permissions a job runs with: its own, or the workflow's. */
@@ -103,7 +106,19 @@ describe("workflow files", () => {
   it.each(workflowFiles)("%s uses only known contexts in balanced ${{ }} expressions", (file) => {
     const text = readFileSync(path.join(workflowDir, file), "utf8");
     expect(text.split("${{").length).toBe(text.split("}}").length);
-    const contexts = new Set(["github", "matrix", "vars", "secrets", "env", "steps", "needs", "runner", "strategy", "job", "inputs"]);
+    const contexts = new Set([
+      "github",
+      "matrix",
+      "vars",
+      "secrets",
+      "env",
+      "steps",
+      "needs",
+      "runner",
+      "strategy",
+      "job",
+      "inputs",
+    ]);
     for (const expression of expressionsIn(text)) {
       for (const [, name] of expression.matchAll(/(?<![\w.'-])([a-z_][\w-]*)\s*(?=[.[])/gi)) {
         expect({ expression, context: contexts.has(name) }).toEqual({ expression, context: true });
@@ -127,9 +142,21 @@ describe("the schema validator", () => {
   it.each([
     ["a YAML syntax error", "on: [push\njobs: {}\n", "parse_error"],
     ["a job without runs-on", "on: push\njobs:\n  a:\n    steps:\n      - run: echo\n", "one_of"],
-    ["an unknown event", "on: pull_requests\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n", "one_of"],
-    ["a step with both uses and run", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v5\n        run: echo\n", "one_of"],
-    ["needs naming a missing job", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: b\n    steps:\n      - run: echo\n", "unresolved_job"],
+    [
+      "an unknown event",
+      "on: pull_requests\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
+      "one_of",
+    ],
+    [
+      "a step with both uses and run",
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v5\n        run: echo\n",
+      "one_of",
+    ],
+    [
+      "needs naming a missing job",
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: b\n    steps:\n      - run: echo\n",
+      "unresolved_job",
+    ],
   ])("rejects %s", (_what, source, code) => {
     const { errors } = validateWorkflow(source);
     expect(errors.map((e) => e.code)).toContain(code);
@@ -139,7 +166,10 @@ describe("the schema validator", () => {
     ["runs-on misspelt", (s: string) => s.replace("runs-on:", "runs_on:")],
     ["an invalid permission level", (s: string) => s.replace("id-token: write", "id-token: admin")],
     ["a misspelt event", (s: string) => s.replace("pull_request:", "pull_requests:")],
-    ["a non-boolean cancel-in-progress", (s: string) => s.replace("cancel-in-progress: true", "cancel-in-progress: maybe")],
+    [
+      "a non-boolean cancel-in-progress",
+      (s: string) => s.replace("cancel-in-progress: true", "cancel-in-progress: maybe"),
+    ],
     ["an unknown step key", (s: string) => s.replace("working-directory: policy", "workdir: policy")],
     ["broken indentation", (s: string) => s.replace("    steps:", "   steps:")],
   ])("rejects preview.yml with %s", (_what, mutate) => {
@@ -164,8 +194,12 @@ describe.each(workflowFiles)("%s", (file) => {
   const text = readFileSync(path.join(workflowDir, file), "utf8");
 
   it("stores no AWS keys: credentials come from OIDC only", () => {
-    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|aws-session-token|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/i);
-    const secretsUsed = new Set(expressionsIn(text).flatMap((e) => [...e.matchAll(/secrets\.(\w+)/g)].map((m) => m[1])));
+    expect(text).not.toMatch(
+      /aws-access-key-id|aws-secret-access-key|aws-session-token|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/i,
+    );
+    const secretsUsed = new Set(
+      expressionsIn(text).flatMap((e) => [...e.matchAll(/secrets\.(\w+)/g)].map((m) => m[1])),
+    );
     expect([...secretsUsed]).toEqual(["PULUMI_ACCESS_TOKEN"]);
   });
 
@@ -186,9 +220,16 @@ describe.each(workflowFiles)("%s", (file) => {
   });
 
   it("assumes AWS roles through OIDC and only after the tests and the pack install", () => {
-    expect(permissionsOf(workflow, Object.values(workflow.jobs)[0])).toMatchObject({ "id-token": "write", contents: "read" });
+    expect(permissionsOf(workflow, Object.values(workflow.jobs)[0])).toMatchObject({
+      "id-token": "write",
+      contents: "read",
+    });
     for (const job of Object.values(workflow.jobs).filter((j) => j.steps.some(usesAction("pulumi/actions")))) {
-      const [aws, awsIndex] = step(job, usesAction("aws-actions/configure-aws-credentials"), "configuring AWS credentials");
+      const [aws, awsIndex] = step(
+        job,
+        usesAction("aws-actions/configure-aws-credentials"),
+        "configuring AWS credentials",
+      );
       const [, packIndex] = step(job, runs("npm ci", "policy"), "installing the policy pack");
       const [, pulumiIndex] = step(job, usesAction("pulumi/actions"), "running pulumi/actions");
       expect(permissionsOf(workflow, job)["id-token"]).toBe("write");
@@ -298,15 +339,22 @@ describe("deploy.yml", () => {
   it.each([
     ["up-dev", "dev", "AWS_DEPLOY_ROLE_ARN_DEV"],
     ["up-prod", "prod", "AWS_DEPLOY_ROLE_ARN_PROD"],
-  ])("%s runs pulumi up on %s with its own account's deploy role and the policy pack", (jobName, stack, roleVariable) => {
-    const job = deploy.jobs[jobName];
-    const [aws] = step(job, usesAction("aws-actions/configure-aws-credentials"), "configuring AWS credentials");
-    const [pulumi] = step(job, usesAction("pulumi/actions"), "running pulumi/actions");
-    expect(aws.with?.["role-to-assume"]).toBe(`\${{ vars.${roleVariable} }}`);
-    expect(pulumi.uses).toBe("pulumi/actions@v7");
-    expect(pulumi.with).toMatchObject({ command: "up", "stack-name": `\${{ vars.PULUMI_ORG }}/${stack}`, policyPacks: "policy" });
-    expect(pulumi.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-  });
+  ])(
+    "%s runs pulumi up on %s with its own account's deploy role and the policy pack",
+    (jobName, stack, roleVariable) => {
+      const job = deploy.jobs[jobName];
+      const [aws] = step(job, usesAction("aws-actions/configure-aws-credentials"), "configuring AWS credentials");
+      const [pulumi] = step(job, usesAction("pulumi/actions"), "running pulumi/actions");
+      expect(aws.with?.["role-to-assume"]).toBe(`\${{ vars.${roleVariable} }}`);
+      expect(pulumi.uses).toBe("pulumi/actions@v7");
+      expect(pulumi.with).toMatchObject({
+        command: "up",
+        "stack-name": `\${{ vars.PULUMI_ORG }}/${stack}`,
+        policyPacks: "policy",
+      });
+      expect(pulumi.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    },
+  );
 
   it("deploys prod with exactly the steps that deployed dev", () => {
     // Prepare: the prod job, with its stack name written as dev's
@@ -342,7 +390,9 @@ describe("docs/guardrails-and-ci.md", () => {
 
   it("documents every repository variable and secret the workflows read", () => {
     const settings = new Set(
-      [...allText.matchAll(/\b(?:vars|secrets)\.(\w+)/g), ...allText.matchAll(/role_variable: (\w+)/g)].map((m) => m[1]),
+      [...allText.matchAll(/\b(?:vars|secrets)\.(\w+)/g), ...allText.matchAll(/role_variable: (\w+)/g)].map(
+        (m) => m[1],
+      ),
     );
     expect(settings.size).toBeGreaterThan(0);
     for (const name of settings) {

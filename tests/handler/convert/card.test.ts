@@ -74,10 +74,18 @@ describe("cards", () => {
     ["no description, no text", {}, { text: undefined }],
     ["javascript: url gives no title_link", { url: "javascript:alert(1)" }, { title_link: undefined }],
     ["mailto: url gives no title_link", { url: "mailto:a@b.c" }, { title_link: undefined }],
-    ["url keeps its query string unescaped (URL field)", { url: "https://x.io/?a=1&b=2" }, { title_link: "https://x.io/?a=1&b=2" }],
+    [
+      "url keeps its query string unescaped (URL field)",
+      { url: "https://x.io/?a=1&b=2" },
+      { title_link: "https://x.io/?a=1&b=2" },
+    ],
     ["url with | and space is encoded", { url: "https://x.io/a b|c" }, { title_link: "https://x.io/a%20b%7Cc" }],
     ["non-http thumbnail dropped", { thumbnail: { url: "data:image/png;base64,AA" } }, { thumb_url: undefined }],
-    ["activity html with a link is plain text", { activity: { html: '<a href="https://x.io">Ann</a> &amp; <b>Bob</b>' } }, { footer: "Ann &amp; Bob" }],
+    [
+      "activity html with a link is plain text",
+      { activity: { html: '<a href="https://x.io">Ann</a> &amp; <b>Bob</b>' } },
+      { footer: "Ann &amp; Bob" },
+    ],
     ["empty activity gives no footer", { activity: { html: "<br>" } }, { footer: undefined }],
     ["title with newlines is one line", { title: "a\n\nb" }, { title: "a b" }],
     ["injection in title", { title: "<!channel>" }, { title: "&lt;!channel&gt;" }],
@@ -106,11 +114,7 @@ describe("cards", () => {
       [{ label: "X", value: { label: "click", url: "javascript:x()" } }],
       [{ title: "X", value: "click", short: true }],
     ],
-    [
-      "missing label",
-      [{ value: { label: "v" } }],
-      [{ title: "", value: "v", short: true }],
-    ],
+    ["missing label", [{ value: { label: "v" } }], [{ title: "", value: "v", short: true }]],
     [
       "escaped label and value",
       [{ label: "<@U1>", value: { label: "<!here> & co" } }],

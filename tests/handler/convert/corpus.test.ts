@@ -18,7 +18,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "danger",
         text: "*api-master #142* FAILED after 3 min 12 sec (<https://ci.example.com/job/api-master/142/|Open>)\nChanges: _Fix login redirect_ by ann\n<https://ci.example.com/job/api-master/142/console>",
-        fallback: "*api-master #142* FAILED after 3 min 12 sec (<https://ci.example.com/job/api-master/142/|Open>)\nChanges: _Fix login redirect_ by ann\n<https://ci.example.com/job/api-master/142/console>",
+        fallback:
+          "*api-master #142* FAILED after 3 min 12 sec (<https://ci.example.com/job/api-master/142/|Open>)\nChanges: _Fix login redirect_ by ann\n<https://ci.example.com/job/api-master/142/console>",
         mrkdwn_in: ["text"],
       },
     ],
@@ -31,7 +32,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "good",
         text: "*api-master #143* Back to normal after 2 min 40 sec (<https://ci.example.com/job/api-master/143/|Open>)",
-        fallback: "*api-master #143* Back to normal after 2 min 40 sec (<https://ci.example.com/job/api-master/143/|Open>)",
+        fallback:
+          "*api-master #143* Back to normal after 2 min 40 sec (<https://ci.example.com/job/api-master/143/|Open>)",
         mrkdwn_in: ["text"],
       },
     ],
@@ -44,7 +46,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "danger",
         text: ":x: API › Master › #77 failed: 3 of 812 tests failed. <!here> <@U0ANN> please look\nhttps://bamboo.example.com/browse/API-MASTER-77",
-        fallback: ":x: API › Master › #77 failed: 3 of 812 tests failed. <!here> <@U0ANN> please look\nhttps://bamboo.example.com/browse/API-MASTER-77",
+        fallback:
+          ":x: API › Master › #77 failed: 3 of 812 tests failed. <!here> <@U0ANN> please look\nhttps://bamboo.example.com/browse/API-MASTER-77",
         mrkdwn_in: ["text"],
       },
     ],
@@ -57,7 +60,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "good",
         text: "acme/web#381 (master - 9f2c1ab : Bob) *passed*: <https://travis.example.com/acme/web/builds/381?utm_source=hipchat&amp;utm_medium=notification|Details> | <https://github.com/acme/web/compare/1a2b3c4...9f2c1ab|Changes>",
-        fallback: "acme/web#381 (master - 9f2c1ab : Bob) *passed*: <https://travis.example.com/acme/web/builds/381?utm_source=hipchat&amp;utm_medium=notification|Details> | <https://github.com/acme/web/compare/1a2b3c4...9f2c1ab|Changes>",
+        fallback:
+          "acme/web#381 (master - 9f2c1ab : Bob) *passed*: <https://travis.example.com/acme/web/builds/381?utm_source=hipchat&amp;utm_medium=notification|Details> | <https://github.com/acme/web/compare/1a2b3c4...9f2c1ab|Changes>",
         mrkdwn_in: ["text"],
       },
     ],
@@ -70,7 +74,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "danger",
         text: "*PROBLEM* Service Alert: web01/HTTP is *CRITICAL*\n\nHost: | web01 (10.0.3.21)\nService: | HTTP\nState: | *CRITICAL* for 0d 0h 4m\nInfo: | HTTP CRITICAL: HTTP/1.1 503 Service Unavailable - 1234 bytes in 0.012 second response time\n\n<https://nagios.example.com/cgi-bin/extinfo.cgi?type=2&amp;host=web01&amp;service=HTTP|View in Nagios>",
-        fallback: "*PROBLEM* Service Alert: web01/HTTP is *CRITICAL*\n\nHost: | web01 (10.0.3.21)\nService: | HTTP\nState: | *CRITICAL* for 0d 0h 4m\nInfo: | HTTP CRITICAL: HTTP/1.1 503 Service Unavailable - 1234 bytes in 0.012 second response time\n\n<https://nagios.example.com/cgi-bin/extinfo.cgi?type=2&amp;host=web01&amp;service=HTTP|View in Nagios>",
+        fallback:
+          "*PROBLEM* Service Alert: web01/HTTP is *CRITICAL*\n\nHost: | web01 (10.0.3.21)\nService: | HTTP\nState: | *CRITICAL* for 0d 0h 4m\nInfo: | HTTP CRITICAL: HTTP/1.1 503 Service Unavailable - 1234 bytes in 0.012 second response time\n\n<https://nagios.example.com/cgi-bin/extinfo.cgi?type=2&amp;host=web01&amp;service=HTTP|View in Nagios>",
         mrkdwn_in: ["text"],
       },
     ],
@@ -96,7 +101,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "warning",
         text: "*Problem:* Free disk space is less than 10% on volume /var\n\n*Host* | *Severity* | *Value*\ndb02 | *High* | 4.2 %\n\nEvent <https://zabbix.example.com/tr_events.php?triggerid=13551&amp;eventid=998877|#998877> started at 2024.03.05 14:02:11",
-        fallback: "*Problem:* Free disk space is less than 10% on volume /var\n\n*Host* | *Severity* | *Value*\ndb02 | *High* | 4.2 %\n\nEvent <https://zabbix.example.com/tr_events.php?triggerid=13551&amp;eventid=998877|#998877> started at 2024.03.05 14:02:11",
+        fallback:
+          "*Problem:* Free disk space is less than 10% on volume /var\n\n*Host* | *Severity* | *Value*\ndb02 | *High* | 4.2 %\n\nEvent <https://zabbix.example.com/tr_events.php?triggerid=13551&amp;eventid=998877|#998877> started at 2024.03.05 14:02:11",
         mrkdwn_in: ["text"],
       },
     ],
@@ -122,7 +128,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "good",
         text: "Deployed <https://github.com/acme/api/compare/1a2b3c4...4d5e6f7|acme/api 1a2b3c4…4d5e6f7> to *production*:\n\n• `4d5e6f7` Fix login redirect (_ann_)\n• `3c4d5e6` Bump lodash &amp; axios (_bob_)\n• `2b3c4d5` Handle &lt;empty&gt; cart",
-        fallback: "Deployed <https://github.com/acme/api/compare/1a2b3c4...4d5e6f7|acme/api 1a2b3c4…4d5e6f7> to *production*:\n\n• `4d5e6f7` Fix login redirect (_ann_)\n• `3c4d5e6` Bump lodash &amp; axios (_bob_)\n• `2b3c4d5` Handle &lt;empty&gt; cart",
+        fallback:
+          "Deployed <https://github.com/acme/api/compare/1a2b3c4...4d5e6f7|acme/api 1a2b3c4…4d5e6f7> to *production*:\n\n• `4d5e6f7` Fix login redirect (_ann_)\n• `3c4d5e6` Bump lodash &amp; axios (_bob_)\n• `2b3c4d5` Handle &lt;empty&gt; cart",
         mrkdwn_in: ["text"],
       },
     ],
@@ -140,7 +147,8 @@ const EXPECTED: Record<string, SlackPayload> = {
       {
         color: "danger",
         text: "*[api] TypeError: Cannot read properties of undefined (reading 'id')*\n<https://sentry.example.com/acme/api/issues/4242/|View on Sentry>\n\n```\n  at getUser (src/users.ts:42:17)\n  at handler (src/routes.ts:88:5)\n```",
-        fallback: "*[api] TypeError: Cannot read properties of undefined (reading 'id')*\n<https://sentry.example.com/acme/api/issues/4242/|View on Sentry>\n\n```\n  at getUser (src/users.ts:42:17)\n  at handler (src/routes.ts:88:5)\n```",
+        fallback:
+          "*[api] TypeError: Cannot read properties of undefined (reading 'id')*\n<https://sentry.example.com/acme/api/issues/4242/|View on Sentry>\n\n```\n  at getUser (src/users.ts:42:17)\n  at handler (src/routes.ts:88:5)\n```",
         mrkdwn_in: ["text"],
       },
     ],
@@ -213,7 +221,6 @@ const EXPECTED: Record<string, SlackPayload> = {
     text: "backup-db finished in 412s\n  dumped: 14 tables\n  size: 2.3 GB\n\n:+1:",
     mrkdwn: true,
   },
-
 };
 
 describe("corpus", () => {

@@ -19,7 +19,7 @@ export const corpus: readonly CorpusEntry[] = [
       from: "Jenkins",
       message:
         '<b>api-master #142</b> FAILED after 3 min 12 sec (<a href="https://ci.example.com/job/api-master/142/">Open</a>)' +
-        '<br>Changes: <i>Fix login redirect</i> by ann<br>' +
+        "<br>Changes: <i>Fix login redirect</i> by ann<br>" +
         '<a href="https://ci.example.com/job/api-master/142/console">https://ci.example.com/job/api-master/142/console</a>',
     },
   },
@@ -29,7 +29,8 @@ export const corpus: readonly CorpusEntry[] = [
       format: "html",
       color: "green",
       from: "Jenkins",
-      message: '<b>api-master #143</b> Back to normal after 2 min 40 sec (<a href="https://ci.example.com/job/api-master/143/">Open</a>)',
+      message:
+        '<b>api-master #143</b> Back to normal after 2 min 40 sec (<a href="https://ci.example.com/job/api-master/143/">Open</a>)',
     },
   },
   {
@@ -50,7 +51,7 @@ export const corpus: readonly CorpusEntry[] = [
       color: "green",
       from: "Travis CI",
       message:
-        'acme/web#381 (master - 9f2c1ab : Bob) <b>passed</b>: ' +
+        "acme/web#381 (master - 9f2c1ab : Bob) <b>passed</b>: " +
         '<a href="https://travis.example.com/acme/web/builds/381?utm_source=hipchat&amp;utm_medium=notification">Details</a> | ' +
         '<a href="https://github.com/acme/web/compare/1a2b3c4...9f2c1ab">Changes</a>',
     },
@@ -134,7 +135,7 @@ export const corpus: readonly CorpusEntry[] = [
       color: "red",
       from: "Sentry",
       message:
-        '<b>[api] TypeError: Cannot read properties of undefined (reading \'id\')</b><br>' +
+        "<b>[api] TypeError: Cannot read properties of undefined (reading 'id')</b><br>" +
         '<a href="https://sentry.example.com/acme/api/issues/4242/">View on Sentry</a>' +
         "<pre>\n  at getUser (src/users.ts:42:17)\n  at handler (src/routes.ts:88:5)\n</pre>",
     },
@@ -152,13 +153,21 @@ export const corpus: readonly CorpusEntry[] = [
         id: "api-311",
         title: "API-311: Login redirect loses <next> parameter",
         url: "https://jira.example.com/browse/API-311",
-        description: { value: "After SSO the <b>next</b> query parameter is dropped &amp; users land on /home.", format: "html" },
+        description: {
+          value: "After SSO the <b>next</b> query parameter is dropped &amp; users land on /home.",
+          format: "html",
+        },
         icon: { url: "https://jira.example.com/favicon.png" },
         thumbnail: { url: "https://jira.example.com/secure/useravatar?avatarId=10341" },
-        activity: { html: "<b>ann</b> moved <a href=\"https://jira.example.com/browse/API-311\">API-311</a> to <i>In Review</i>" },
+        activity: {
+          html: '<b>ann</b> moved <a href="https://jira.example.com/browse/API-311">API-311</a> to <i>In Review</i>',
+        },
         attributes: [
           { label: "Status", value: { label: "In Review", style: "lozenge-current" } },
-          { label: "Assignee", value: { label: "Ann Lee", url: "https://jira.example.com/secure/ViewProfile.jspa?name=ann" } },
+          {
+            label: "Assignee",
+            value: { label: "Ann Lee", url: "https://jira.example.com/secure/ViewProfile.jspa?name=ann" },
+          },
           { label: "Priority", value: { label: "Major" } },
         ],
       },
@@ -182,7 +191,8 @@ export const corpus: readonly CorpusEntry[] = [
     message: {
       format: "text",
       from: "<!channel>",
-      message: "Deploy by <!channel> <@U024BE7LH> <#C024BE7LR|general> <https://evil.example.com|https://bank.example.com> &lt;!here&gt;",
+      message:
+        "Deploy by <!channel> <@U024BE7LH> <#C024BE7LR|general> <https://evil.example.com|https://bank.example.com> &lt;!here&gt;",
     },
   },
   {
@@ -192,7 +202,7 @@ export const corpus: readonly CorpusEntry[] = [
       color: "red",
       message:
         '&lt;!channel&gt; <a href="javascript:alert(1)">click</a> <a href="https://ok.example.com/?q=<!everyone>|x">ok</a> ' +
-        "<img src=\"data:image/png;base64,AAAA\" alt=\"<@U1>\"> <script>alert(1)</script>@all",
+        '<img src="data:image/png;base64,AAAA" alt="<@U1>"> <script>alert(1)</script>@all',
     },
   },
   {

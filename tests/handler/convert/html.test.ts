@@ -21,7 +21,11 @@ describe("htmlToMrkdwn", () => {
       ["no formatting inside code", "<code>a <b>b</b></code>", "`a b`"],
       ["span font-weight bold", '<span style="font-weight: bold">hot</span>', "*hot*"],
       ["span italic + line-through", '<span style="font-style:italic;text-decoration:line-through">x</span>', "~_x_~"],
-      ["plain span and unknown tags give their text", "<span>a</span> <font color=red>b</font> <blink>c</blink>", "a b c"],
+      [
+        "plain span and unknown tags give their text",
+        "<span>a</span> <font color=red>b</font> <blink>c</blink>",
+        "a b c",
+      ],
       ["u has no Slack form", "<u>under</u>", "under"],
       ["q gets quotes", "<q>hi</q>", "“hi”"],
     ])("%s", (_name, html, expected) => {
@@ -52,11 +56,19 @@ describe("htmlToMrkdwn", () => {
       ["relative url is plain text", '<a href="/builds/42">build</a>', "build"],
       ["ftp is plain text", '<a href="ftp://x.io/f">file</a>', "file"],
       ["anchor without href", '<a name="top">top</a>', "top"],
-      ["a link inside a link is text of the outer one", '<a href="https://a.io">x <a href="https://b.io">y</a></a>', "<https://a.io|x y>"],
+      [
+        "a link inside a link is text of the outer one",
+        '<a href="https://a.io">x <a href="https://b.io">y</a></a>',
+        "<https://a.io|x y>",
+      ],
       ["img with alt", '<img src="https://x.io/graph.png" alt="CPU graph">', "<https://x.io/graph.png|CPU graph>"],
       ["img without alt", '<img src="https://x.io/graph.png">', "<https://x.io/graph.png>"],
       ["img with data: src shows alt", '<img src="data:image/png;base64,AAAA" alt="graph">', "graph"],
-      ["img inside link gives its alt as text", '<a href="https://x.io"><img src="https://x.io/i.png" alt="logo"></a>', "<https://x.io|logo>"],
+      [
+        "img inside link gives its alt as text",
+        '<a href="https://x.io"><img src="https://x.io/i.png" alt="logo"></a>',
+        "<https://x.io|logo>",
+      ],
     ])("%s", (_name, html, expected) => {
       expect(htmlToMrkdwn(html)).toBe(expected);
     });
@@ -80,7 +92,11 @@ describe("htmlToMrkdwn", () => {
       ["blockquote", "<blockquote>first<br>second</blockquote>after", "> first\n> second\n\nafter"],
       ["blockquote with paragraphs", "<blockquote><p>a</p><p>b</p></blockquote>", "> a\n>\n> b"],
       ["nested blockquote does not double", "<blockquote>a<blockquote>b</blockquote></blockquote>", "> a\n> b"],
-      ["script, style and head dropped", "<head><title>t</title></head><style>p{}</style>a<script>alert(1)</script>", "a"],
+      [
+        "script, style and head dropped",
+        "<head><title>t</title></head><style>p{}</style>a<script>alert(1)</script>",
+        "a",
+      ],
       ["comments dropped", "a<!-- hidden -->b", "ab"],
       ["html/body wrappers", "<html><body><p>hi</p></body></html>", "hi"],
     ])("%s", (_name, html, expected) => {
@@ -111,7 +127,11 @@ describe("htmlToMrkdwn", () => {
       ["ol", "<ol><li>a</li><li>b</li></ol>", "1. a\n2. b"],
       ["ol start", '<ol start="9"><li>a</li><li>b</li></ol>', "9. a\n10. b"],
       ["formatted whitespace between items", "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>", "• a\n• b"],
-      ["nested ul is indented with a different bullet", "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", "• a\n  ◦ b\n• c"],
+      [
+        "nested ul is indented with a different bullet",
+        "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>",
+        "• a\n  ◦ b\n• c",
+      ],
       ["nested ol in ul", "<ul><li>a<ol><li>x</li><li>y</li></ol></li></ul>", "• a\n  1. x\n  2. y"],
       ["list directly inside list", "<ul><li>a</li><ul><li>b</li></ul></ul>", "• a\n  ◦ b"],
       ["multi-line item continues under its text", "<ol><li>a<br>b</li></ol>", "1. a\n   b"],
@@ -127,7 +147,11 @@ describe("htmlToMrkdwn", () => {
 
   describe("tables", () => {
     it.each([
-      ["cells joined, th bold", "<table><tr><th>Host</th><th>State</th></tr><tr><td>web1</td><td>UP</td></tr></table>", "*Host* | *State*\nweb1 | UP"],
+      [
+        "cells joined, th bold",
+        "<table><tr><th>Host</th><th>State</th></tr><tr><td>web1</td><td>UP</td></tr></table>",
+        "*Host* | *State*\nweb1 | UP",
+      ],
       [
         "thead td is bold, whitespace ignored",
         "<table>\n<thead><tr><td>A</td><td>B</td></tr></thead>\n<tbody>\n<tr><td>1</td><td>2</td></tr>\n</tbody></table>",
@@ -146,7 +170,11 @@ describe("htmlToMrkdwn", () => {
 
   describe("entities and escaping", () => {
     it.each([
-      ["named entities decoded then re-escaped", "Tom &amp; Jerry &lt;3 &quot;x&quot; &copy;", "Tom &amp; Jerry &lt;3 \"x\" ©"],
+      [
+        "named entities decoded then re-escaped",
+        "Tom &amp; Jerry &lt;3 &quot;x&quot; &copy;",
+        'Tom &amp; Jerry &lt;3 "x" ©',
+      ],
       ["numeric entities", "&#60;&#x3E;&#38;&#8364;", "&lt;&gt;&amp;€"],
       ["bare & < > in text", "a & b < c > d", "a &amp; b &lt; c &gt; d"],
       ["<!channel> written as an entity stays text", "&lt;!channel&gt; deploy", "&lt;!channel&gt; deploy"],
@@ -154,7 +182,11 @@ describe("htmlToMrkdwn", () => {
       ["<!channel> as markup is a bogus comment, dropped like a browser", "hi <!channel> all", "hi all"],
       ["<@U123> as markup stays text", "ping <@U123>", "ping &lt;@U123&gt;"],
       ["forged link in text", "&lt;https://evil.io|bank&gt;", "&lt;https://evil.io|bank&gt;"],
-      ["forged link inside link text", '<a href="https://ok.io">&lt;!channel&gt;</a>', "<https://ok.io|&lt;!channel&gt;>"],
+      [
+        "forged link inside link text",
+        '<a href="https://ok.io">&lt;!channel&gt;</a>',
+        "<https://ok.io|&lt;!channel&gt;>",
+      ],
       ["mentions are not translated in html", "@all @here", "@all @here"],
       ["emoticons are not translated in html", "(successful)", "(successful)"],
       ["control characters removed", "a\u0001\u0002b\u0005", "ab"],

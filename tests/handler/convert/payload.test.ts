@@ -38,7 +38,9 @@ describe("toSlackPayload", () => {
       {
         text: "exit 1",
         mrkdwn: true,
-        attachments: [{ color: "#A0A0A0", text: "```\nexit 1\n```", fallback: "```\nexit 1\n```", mrkdwn_in: ["text"] }],
+        attachments: [
+          { color: "#A0A0A0", text: "```\nexit 1\n```", fallback: "```\nexit 1\n```", mrkdwn_in: ["text"] },
+        ],
       },
     ],
     [
@@ -46,11 +48,7 @@ describe("toSlackPayload", () => {
       { message: "hi", format: "text", from: "  Jenkins\n CI " },
       { text: "hi", mrkdwn: true, username: "Jenkins CI" },
     ],
-    [
-      "blank from gives no username",
-      { message: "hi", format: "text", from: "   " },
-      { text: "hi", mrkdwn: true },
-    ],
+    ["blank from gives no username", { message: "hi", format: "text", from: "   " }, { text: "hi", mrkdwn: true }],
     [
       "message that shows nothing gets a placeholder",
       { message: "<p></p><br><script>x</script>&nbsp;", format: "html" },
@@ -81,7 +79,10 @@ describe("toSlackPayload", () => {
   });
 
   it("mentions are left alone when translation is off", () => {
-    const payload = toSlackPayload({ message: "@all @ann", format: "text" }, { translateMentions: false, mentionUsers: { ann: "U0ANN" } });
+    const payload = toSlackPayload(
+      { message: "@all @ann", format: "text" },
+      { translateMentions: false, mentionUsers: { ann: "U0ANN" } },
+    );
     expect(payload.text).toBe("@all @ann");
   });
 
@@ -100,7 +101,10 @@ describe("toSlackPayload", () => {
     ["text, every character escaped 5x", { message: "&".repeat(10_000), format: "text" } as HipChatMessage],
     ["html, long", { message: "<p>&lt;x&gt; ".repeat(5_000), format: "html" } as HipChatMessage],
     ["text with color", { message: "<".repeat(10_000), format: "text", color: "red" } as HipChatMessage],
-    ["pre block cut keeps its fence closed", { message: `<pre>${"<>&".repeat(5_000)}</pre>`, format: "html", color: "red" } as HipChatMessage],
+    [
+      "pre block cut keeps its fence closed",
+      { message: `<pre>${"<>&".repeat(5_000)}</pre>`, format: "html", color: "red" } as HipChatMessage,
+    ],
   ])("fits Slack's limits: %s", (_name, msg) => {
     // Act
     const payload = toSlackPayload(msg, OPTS);
@@ -131,25 +135,24 @@ describe("toSlackPayload", () => {
 
 describe("withFromPrefix", () => {
   it.each<[string, SlackPayload, string, SlackPayload]>([
-    [
-      "plain message",
-      { text: "hello", mrkdwn: true, username: "CI" },
-      "CI",
-      { text: "*CI*: hello", mrkdwn: true },
-    ],
+    ["plain message", { text: "hello", mrkdwn: true, username: "CI" }, "CI", { text: "*CI*: hello", mrkdwn: true }],
     [
       "attachment fallback gets the prefix too",
       {
         text: "Build failed",
         mrkdwn: true,
         username: "CI",
-        attachments: [{ color: "danger", text: "Build failed\nmore", fallback: "Build failed\nmore", mrkdwn_in: ["text"] }],
+        attachments: [
+          { color: "danger", text: "Build failed\nmore", fallback: "Build failed\nmore", mrkdwn_in: ["text"] },
+        ],
       },
       "CI",
       {
         text: "*CI*: Build failed",
         mrkdwn: true,
-        attachments: [{ color: "danger", text: "Build failed\nmore", fallback: "*CI*: Build failed\nmore", mrkdwn_in: ["text"] }],
+        attachments: [
+          { color: "danger", text: "Build failed\nmore", fallback: "*CI*: Build failed\nmore", mrkdwn_in: ["text"] },
+        ],
       },
     ],
     [
@@ -164,12 +167,7 @@ describe("withFromPrefix", () => {
       "  *bot*\nname ",
       { text: "*\u2217bot\u2217 name*: x", mrkdwn: true },
     ],
-    [
-      "blank from only removes username",
-      { text: "x", mrkdwn: true, username: "u" },
-      "  ",
-      { text: "x", mrkdwn: true },
-    ],
+    ["blank from only removes username", { text: "x", mrkdwn: true, username: "u" }, "  ", { text: "x", mrkdwn: true }],
   ])("%s", (_name, payload, from, expected) => {
     // Prepare
     const before = JSON.stringify(payload);

@@ -3,7 +3,10 @@ import type { ConvertOptions } from "../../../handler/convert";
 import { EMOTICONS } from "../../../handler/convert/emoticons";
 
 const OFF: ConvertOptions = { translateMentions: false };
-const ON: ConvertOptions = { translateMentions: true, mentionUsers: { alice: "U0ALICE", "bob_smith": "W0BOB", mallory: "<!channel>" } };
+const ON: ConvertOptions = {
+  translateMentions: true,
+  mentionUsers: { alice: "U0ALICE", bob_smith: "W0BOB", mallory: "<!channel>" },
+};
 
 describe("escapeSlack", () => {
   it.each([
@@ -23,7 +26,11 @@ describe("textToMrkdwn", () => {
     it.each([
       ["plain text unchanged", "Build 42 passed", "Build 42 passed"],
       ["HTML is not interpreted", "<b>not bold</b>", "&lt;b&gt;not bold&lt;/b&gt;"],
-      ["special mention injection", "<!channel> <!here|here> <!everyone>", "&lt;!channel&gt; &lt;!here|here&gt; &lt;!everyone&gt;"],
+      [
+        "special mention injection",
+        "<!channel> <!here|here> <!everyone>",
+        "&lt;!channel&gt; &lt;!here|here&gt; &lt;!everyone&gt;",
+      ],
       ["user and channel mention injection", "<@U123> <#C456|general>", "&lt;@U123&gt; &lt;#C456|general&gt;"],
       ["link injection", "<https://evil.io|https://bank.com>", "&lt;https://evil.io|https://bank.com&gt;"],
       ["entities are text", "&lt;!channel&gt;", "&amp;lt;!channel&amp;gt;"],
