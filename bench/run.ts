@@ -364,15 +364,31 @@ async function main(): Promise<void> {
   let artefact: { cold: Cold; pkg: Package } | undefined;
   try {
     progress(`warm overhead: ${WARM_N} sequential requests each through the handler and the baseline…`);
-    warm = await warmOverhead().catch((e: Error) => void (errors.warm = e.message));
+    warm = await warmOverhead().catch((e: Error) => {
+      errors.warm = e.message;
+      return undefined;
+    });
     progress(`the same with a Slack answering in ${SLOW_SLACK_MS} ms (200 requests each)…`);
-    warmSlow = await warmOverhead(200, SLOW_SLACK_MS).catch((e: Error) => void (errors.warmSlow = e.message));
+    warmSlow = await warmOverhead(200, SLOW_SLACK_MS).catch((e: Error) => {
+      errors.warmSlow = e.message;
+      return undefined;
+    });
     progress(`connections and secret fetches over ${CONNECTIONS_N} invocations of one container…`);
-    containers = await perContainer().catch((e: Error) => void (errors.perContainer = e.message));
+    containers = await perContainer().catch((e: Error) => {
+      errors.perContainer = e.message;
+      return undefined;
+    });
     progress("conversion throughput…");
-    conversion = await conversionThroughput().catch((e: Error) => void (errors.conversion = e.message));
+    conversion = await conversionThroughput().catch((e: Error) => {
+      errors.conversion = e.message;
+      return undefined;
+    });
     if (process.env.BENCH_SKIP_ARTEFACT) errors.artefact = "skipped (BENCH_SKIP_ARTEFACT)";
-    else artefact = await artefactFigures().catch((e: Error) => void (errors.artefact = e.message.split("\n")[0]));
+    else
+      artefact = await artefactFigures().catch((e: Error) => {
+        errors.artefact = e.message.split("\n")[0];
+        return undefined;
+      });
   } finally {
     restore();
   }

@@ -436,12 +436,12 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       const vpc = aws.ec2.getVpcOutput({ id: args.vpcId }, parent);
       sources.push({ key: "vpc", cidr: vpc.cidrBlock });
     }
-    (args.allowedCidrBlocks ?? []).forEach((cidr, i) =>
-      sources.push({ key: typeof cidr === "string" ? cidr : `cidr${i}`, cidr }),
-    );
-    (args.allowedSecurityGroupIds ?? []).forEach((sg, i) =>
-      sources.push({ key: typeof sg === "string" ? sg : `sg${i}`, securityGroupId: sg }),
-    );
+    for (const [i, cidr] of (args.allowedCidrBlocks ?? []).entries()) {
+      sources.push({ key: typeof cidr === "string" ? cidr : `cidr${i}`, cidr });
+    }
+    for (const [i, sg] of (args.allowedSecurityGroupIds ?? []).entries()) {
+      sources.push({ key: typeof sg === "string" ? sg : `sg${i}`, securityGroupId: sg });
+    }
     for (const port of ports) {
       for (const source of sources) {
         const family =

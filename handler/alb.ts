@@ -2,7 +2,7 @@
  * The ALB edge, as pure functions: an ALB Lambda event becomes a `ProxyRequest`, and a `ProxyResponse`
  * becomes an ALB result in the same header form (single- or multi-value) as the event, which is what
  * the target group's `lambda.multi_value_headers.enabled` setting requires.
- * See ../shared/docs/alb-lambda-contract.md.
+ * See docs/alb-events.md.
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { badRequest, payloadTooLarge, reasonPhrase } from "./errors";

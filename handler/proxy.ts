@@ -70,7 +70,10 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
 
   const authorityFor = (secrets: ProxySecrets): TokenAuthority => {
     let authority = authorities.get(secrets);
-    if (!authority) authorities.set(secrets, (authority = new TokenAuthority(secrets.tokens)));
+    if (!authority) {
+      authority = new TokenAuthority(secrets.tokens);
+      authorities.set(secrets, authority);
+    }
     return authority;
   };
 

@@ -1,6 +1,6 @@
 /**
  * HTTP ⇄ ALB event, done the way an Application Load Balancer does it (see
- * ../shared/docs/alb-lambda-contract.md), so that `npm start` runs the handler through the same code
+ * docs/alb-events.md), so that `npm start` runs the handler through the same code
  * path as Lambda: lower-case header names, the ALB's x-forwarded-* and trace headers, query strings
  * left percent-encoded, bodies base64-encoded unless they are text, JSON, JavaScript or XML, and
  * single- or multi-value headers as the target group is configured.
@@ -96,6 +96,9 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
 function group(pairs: [string, string][]): Record<string, string[]> {
   // No prototype: a client's `__proto__` or `constructor` key must be data, not an inherited member.
   const out: Record<string, string[]> = Object.create(null);
-  for (const [k, v] of pairs) (out[k] ??= []).push(v);
+  for (const [k, v] of pairs) {
+    out[k] ??= [];
+    out[k].push(v);
+  }
   return out;
 }

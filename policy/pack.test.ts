@@ -5,7 +5,7 @@
  * version, policy names) and that the policies behave the same behind CrossGuard's real server:
  * props deserialized from protobuf, unknown values wrapped in `unknownCheckingProxy`.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
@@ -13,10 +13,10 @@ import * as grpc from "@grpc/grpc-js";
 import * as aws from "@pulumi/aws";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import {
-  AnalyzeDiagnostic,
+  type AnalyzeDiagnostic,
   AnalyzeRequest,
-  AnalyzeResponse,
-  AnalyzerInfo,
+  type AnalyzeResponse,
+  type AnalyzerInfo,
   AnalyzerResourceOptions,
   EnforcementLevel,
 } from "@pulumi/pulumi/proto/analyzer_pb";

@@ -3,7 +3,7 @@
  * through the fake CrossGuard args of `testing.ts` (never through a PolicyPack: see index.ts).
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 import {
@@ -18,7 +18,7 @@ import {
   roleNoFullAccess,
   securityGroupNoPublicIngress,
 } from "./policies";
-import { ResourceUnderTest, runPolicy } from "./testing";
+import { type ResourceUnderTest, runPolicy } from "./testing";
 
 /** The sentinel CrossGuard receives for a value that is unknown during preview. */
 const UNKNOWN = unknownValue;
@@ -748,7 +748,7 @@ describe.each(cases.map(([policy, policyCases]) => [policy.name, policy, policyC
 
       // Assess
       expect(messages).toHaveLength(c.violations.length);
-      c.violations.forEach((pattern, i) => expect(messages[i]).toMatch(pattern));
+      for (const [i, pattern] of c.violations.entries()) expect(messages[i]).toMatch(pattern);
     });
   },
 );

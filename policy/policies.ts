@@ -9,11 +9,11 @@
 import * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
 import {
-  EnforcementLevel,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  TypedResourceValidation,
+  type EnforcementLevel,
+  type ReportViolation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type TypedResourceValidation,
   validateResourceOfType,
 } from "@pulumi/policy";
 

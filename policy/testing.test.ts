@@ -4,11 +4,11 @@
  * (CallbackFunction defaults, a public ALB, open ingress, a token in the environment).
  */
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 import { lbInternal } from "./policies";
-import { formatViolations, ResourceUnderTest, runPoliciesOnResources } from "./testing";
+import { formatViolations, type ResourceUnderTest, runPoliciesOnResources } from "./testing";
 
 const t = (cls: { new (...rest: any[]): unknown }) => (cls as unknown as { __pulumiType: string }).__pulumiType;
 const tags = (Name: string) => ({ tags: { Name, Service: "hipchat-proxy" } });

@@ -23,11 +23,11 @@
  * policies will rightly report a missing `sourceArn` or an environment variable that is not an ARN.
  */
 import {
-  EnforcementLevel,
-  PolicyResourceOptions,
-  PolicyProviderResource,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
+  type EnforcementLevel,
+  type PolicyResourceOptions,
+  type PolicyProviderResource,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
   unknownCheckingProxy,
   UnknownValueError,
 } from "@pulumi/policy";

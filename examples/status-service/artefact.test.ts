@@ -10,14 +10,14 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 
 import {
   albEvent,
-  ContainerRun,
+  type ContainerRun,
   invokeInContainer,
   unpackArtefact,
   type UnpackedArtefact,
 } from "../../tests/artefact/lambdaArtefact";
-import { plain, RecordedResource } from "../../tests/support/pulumiMocks";
+import { plain, type RecordedResource } from "../../tests/support/pulumiMocks";
 import { createStatusHandler } from "./handler";
-import { ExampleRun, runExampleStack, singleValue } from "./testSupport";
+import { type ExampleRun, runExampleStack, singleValue } from "./testSupport";
 
 let run: ExampleRun;
 let fn: RecordedResource;

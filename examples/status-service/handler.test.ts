@@ -4,7 +4,7 @@
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
-import { createStatusHandler, header, readStatusInfo, StatusHandler } from "./handler";
+import { createStatusHandler, header, readStatusInfo, type StatusHandler } from "./handler";
 
 const ENV = { SERVICE_NAME: "status", SERVICE_VERSION: "1.2.3", AWS_REGION: "eu-west-1" };
 const STARTED = new Date("2026-01-02T03:04:05.000Z");

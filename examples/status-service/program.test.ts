@@ -9,9 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
 import { formatViolations, runPoliciesOnResources } from "../../policy/testing";
-import { plain, RecordedResource, TYPES as T, unwrap } from "../../tests/support/pulumiMocks";
+import { plain, type RecordedResource, TYPES as T, unwrap } from "../../tests/support/pulumiMocks";
 import { loadSettings, PROJECT } from "./service";
-import { EXAMPLE_DIR, ExampleRun, runExampleStack } from "./testSupport";
+import { EXAMPLE_DIR, type ExampleRun, runExampleStack } from "./testSupport";
 
 let run: ExampleRun;
 let cfg: Record<string, any>;

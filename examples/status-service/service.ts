@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 // A consumer outside this repository imports the same names from "hipchat-proxy/components".
 import { DEFAULT_EXCLUDED_PACKAGES, findPackageRoot, PrivateLambdaService } from "../../components";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent } from "aws-lambda";
 
-import { installPulumiMocks, PulumiMockHarness, settled, unwrap } from "../../tests/support/pulumiMocks";
+import { installPulumiMocks, type PulumiMockHarness, settled, unwrap } from "../../tests/support/pulumiMocks";
 import { parseStackFile, type StackFile } from "../../tests/support/pulumiStack";
 import { PROJECT } from "./service";
 

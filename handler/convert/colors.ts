@@ -28,5 +28,5 @@ export function slackColor(c: HipChatColor, random: () => number = Math.random):
     const i = Number.isFinite(r) ? Math.min(n - 1, Math.max(0, Math.floor(r * n))) : 0;
     return SLACK_COLORS[RANDOM_POOL[i]];
   }
-  return Object.prototype.hasOwnProperty.call(SLACK_COLORS, c) ? SLACK_COLORS[c] : SLACK_COLORS.yellow;
+  return Object.hasOwn(SLACK_COLORS, c) ? SLACK_COLORS[c] : SLACK_COLORS.yellow;
 }

@@ -431,7 +431,7 @@ function renderList(el: Element, parts: readonly Part[], outer: Ctx): string {
       // Text or a list placed directly in the list (common in hand-written HTML): keep it nested.
       const isList = p.el !== undefined && (p.el.name === "ul" || p.el.name === "ol");
       const indent = isList && depth <= MAX_INDENT_DEPTH ? "  " : "";
-      body.split("\n").forEach((line) => lines.push(line === "" ? "" : indent + line));
+      for (const line of body.split("\n")) lines.push(line === "" ? "" : indent + line);
     }
   }
   if (lines.length === 0) {

@@ -22,7 +22,7 @@ function translateMentions(text: string, users: Readonly<Record<string, string>>
     if (name === "here") {
       return "<!here>";
     }
-    const known = users !== undefined && Object.prototype.hasOwnProperty.call(users, name);
+    const known = users !== undefined && Object.hasOwn(users, name);
     const id = known ? users[name] : undefined;
     return typeof id === "string" && SLACK_USER_ID.test(id) ? `<@${id}>` : match;
   });

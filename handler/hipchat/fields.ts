@@ -1,6 +1,6 @@
 /**
  * The HipChat message fields, validated with superstruct schemas that follow HipChat's own limits
- * (see ../shared/docs/hipchat-api.md §1–2). Unknown fields are ignored, because real clients pad
+ * (see docs/hipchat-api.md). Unknown fields are ignored, because real clients pad
  * their bodies (`room_id`, `api`, `token`…). Each exported parser turns one call's fields into a
  * `HipChatMessage` or throws a BadRequestError that names the field.
  */
@@ -208,6 +208,7 @@ function nonEmpty(s: string | undefined): string | undefined {
 }
 
 /** Runs a schema and turns its first failure into a HipChat-style 400 naming the field. */
+// biome-ignore lint/suspicious/noExplicitAny: any schema of any shape; Infer<S> recovers its type.
 function check<S extends Struct<any, any>>(fields: BodyFields, schema: S): Infer<S> {
   const [err, value] = validate(fields, schema, { coerce: true });
   if (!err) return value as Infer<S>;

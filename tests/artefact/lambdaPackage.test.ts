@@ -4,7 +4,7 @@
  * process against local Slack and Secrets Manager stand-ins.
  *
  * This is what proves per-container initialisation survives serialization: module-level state in a
- * serialized callback is rebuilt on every invocation (pulumi-notes §8), so one secret fetch across
+ * serialized callback is rebuilt on every invocation, so one secret fetch across
  * many invocations can only come from the handler's callbackFactory doing it once per container.
  */
 import * as fs from "node:fs";
@@ -15,13 +15,13 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 import { createLambdaHandler } from "../../handler";
 import { albEvent as factoryEvent, type EventSpec } from "../support/albEvents";
 
-import { plain, RecordedResource } from "../support/pulumiMocks";
-import { runStack, StackRun } from "../support/pulumiStack";
-import { startSecretsStandIn, SecretsStandIn } from "../support/secretsStandIn";
-import { startSlackStandIn, SlackStandIn } from "../support/slackStandIn";
+import { plain, type RecordedResource } from "../support/pulumiMocks";
+import { runStack, type StackRun } from "../support/pulumiStack";
+import { startSecretsStandIn, type SecretsStandIn } from "../support/secretsStandIn";
+import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
 import {
   albEvent,
-  ContainerRun,
+  type ContainerRun,
   folderSize,
   invokeInContainer,
   unpackArtefact,

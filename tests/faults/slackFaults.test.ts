@@ -290,7 +290,7 @@ describe("delivery semantics under random faults: at most once, never lost silen
       fc.asyncProperty(fc.array(request, { minLength: 10, maxLength: 30 }), async (requests) => {
         const handler = rig.coldStart();
         const ids = requests.map(() => nextId());
-        requests.forEach((r, i) => plans.set(ids[i], [...r.faults]));
+        for (const [i, r] of requests.entries()) plans.set(ids[i], [...r.faults]);
         // Concurrently, each on its own channel: the faults follow each message, not arrival order.
         const results = await Promise.all(
           requests.map((r, i) =>

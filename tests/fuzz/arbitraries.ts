@@ -40,7 +40,7 @@ export interface FuzzCase {
 
 const TEXT = /^(text\/|application\/json|application\/javascript|application\/xml)/i;
 
-/** Builds the ALB event for a request, as the load balancer does (alb-lambda-contract.md). */
+/** Builds the ALB event for a request, as the load balancer does (docs/alb-events.md). */
 export function toAlbEvent(r: RawRequest): ALBEvent {
   const headers: [string, string][] = [
     ["host", "hipchat-proxy.private.example.com"],
@@ -84,7 +84,10 @@ export function toAlbEvent(r: RawRequest): ALBEvent {
 function group(pairs: [string, string][]): Record<string, string[]> {
   // Own keys only: a generated key such as `toString` or `__proto__` must not reach Object.prototype.
   const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  for (const [k, v] of pairs) (out[k] ??= []).push(v);
+  for (const [k, v] of pairs) {
+    out[k] ??= [];
+    out[k].push(v);
+  }
   return out;
 }
 
@@ -496,7 +499,7 @@ const badBase64 = fc
         .map(([b, c, at]) => b.slice(0, at) + c + b.slice(at)),
       fc
         .base64String({ minLength: 4, maxLength: 200 })
-        .map((b) => b.replace(/=+$/, "") + "A")
+        .map((b) => `${b.replace(/=+$/, "")}A`)
         .filter((b) => b.length % 4 === 1),
       fc.constantFrom("====", "A===", "AB=C", "=AAA"),
     ),

@@ -8,8 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { isSecretValue, plain, plaintextOccurrences, RecordedResource, unwrap } from "../support/pulumiMocks";
-import { runStack, StackName, StackRun, VPC_CIDRS } from "../support/pulumiStack";
+import { isSecretValue, plain, plaintextOccurrences, type RecordedResource, unwrap } from "../support/pulumiMocks";
+import { runStack, type StackName, type StackRun, VPC_CIDRS } from "../support/pulumiStack";
 import { formatViolations, runPoliciesOnResources } from "../../policy/testing";
 
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { unwrap } from "../support/pulumiMocks";
-import { runStack, StackRun } from "../support/pulumiStack";
+import { runStack, type StackRun } from "../support/pulumiStack";
 
 let run: StackRun;
 

@@ -1,5 +1,5 @@
 /**
- * Checks of an ALB result against the ALB → Lambda contract (../shared/docs/alb-lambda-contract.md)
+ * Checks of an ALB result against the ALB → Lambda contract (docs/alb-events.md)
  * and of HipChat's error shape. They return a list of problems instead of throwing, so the fuzz suite
  * can report the first offending event with everything wrong about it.
  */

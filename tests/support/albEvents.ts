@@ -67,7 +67,10 @@ export function albEvent(spec: EventSpec): ALBEvent {
   if ((spec.headerForm ?? "single") === "multi") {
     event.multiValueHeaders = headers;
     const mq: Record<string, string[]> = {};
-    for (const [k, v] of query) (mq[k] ??= []).push(v);
+    for (const [k, v] of query) {
+      mq[k] ??= [];
+      mq[k].push(v);
+    }
     event.multiValueQueryStringParameters = mq;
   } else {
     // Single-value form: the last value of a repeated key wins.

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
-import { installPulumiMocks, PulumiMockHarness, settled, unwrap } from "./pulumiMocks";
+import { installPulumiMocks, type PulumiMockHarness, settled, unwrap } from "./pulumiMocks";
 
 export const PROJECT = "hipchat-proxy";
 export const REPO_ROOT = path.resolve(__dirname, "../..");

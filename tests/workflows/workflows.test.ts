@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { validateWorkflow, ValidationError } from "@action-validator/core";
+import { validateWorkflow, type ValidationError } from "@action-validator/core";
 import { parse } from "yaml";
 
 const root = path.resolve(__dirname, "../..");

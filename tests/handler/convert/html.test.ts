@@ -208,9 +208,9 @@ describe("htmlToMrkdwn", () => {
     });
 
     it.each([
-      ["10,000 nested <b>", "<b>".repeat(10_000) + "x" + "</b>".repeat(10_000), "*x*"],
-      ["10,000 nested <div>", "<div>".repeat(10_000) + "x", "x"],
-      ["8,000 nested <blockquote>", "<blockquote>".repeat(8_000) + "x", "> x"],
+      ["10,000 nested <b>", `${"<b>".repeat(10_000)}x${"</b>".repeat(10_000)}`, "*x*"],
+      ["10,000 nested <div>", `${"<div>".repeat(10_000)}x`, "x"],
+      ["8,000 nested <blockquote>", `${"<blockquote>".repeat(8_000)}x`, "> x"],
     ])("%s does not overflow the stack", (_name, html, expected) => {
       // Act
       const started = Date.now();
