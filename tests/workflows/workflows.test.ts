@@ -206,6 +206,69 @@ describe(".pulumi-version", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Stack secrets: checked first
+// ---------------------------------------------------------------------------------------------
+
+const SECRETS_CHECK = "node .github/scripts/check-stack-secrets.cjs";
+
+describe("the stack-secrets check", () => {
+  const checkedOut = allJobs().filter(({ job }) => job.steps.some(usesAction("actions/checkout")));
+
+  it("is the first step of every job after the checkout, on the runner's Node before any install", () => {
+    expect(checkedOut.length).toBeGreaterThan(2);
+    for (const { file, id, job } of checkedOut) {
+      const firstTwo = job.steps
+        .slice(0, 2)
+        .map((s) => s.uses?.split("@")[0] ?? s.run?.trim().split(/\s+/).slice(0, 2).join(" "));
+      expect({ file, id, firstTwo }).toEqual({
+        file,
+        id,
+        firstTwo: ["actions/checkout", SECRETS_CHECK.split(" ").slice(0, 2).join(" ")],
+      });
+    }
+  });
+
+  it("checks the stack a job runs on, or every stack in jobs that serve all stacks", () => {
+    for (const { file, id, job } of checkedOut) {
+      const check = String(job.steps[1].run).trim();
+      const pulumiStacks = job.steps
+        .filter(usesAction("pulumi/actions"))
+        .map((s) => String(s.with?.["stack-name"]).split("/").pop());
+      const expected = pulumiStacks.length === 0 ? SECRETS_CHECK : `${SECRETS_CHECK} --stack ${pulumiStacks[0]}`;
+      expect({ file, id, check }).toEqual({ file, id, check: expected });
+    }
+  });
+
+  it("is given the backend settings it checks", () => {
+    for (const { file, id, job } of checkedOut) {
+      expect({ file, id, env: job.steps[1].env }).toEqual({
+        file,
+        id,
+        env: {
+          PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+          PULUMI_ORG: "${{ vars.PULUMI_ORG }}",
+          PULUMI_SECRETS_PROVIDER: "${{ vars.PULUMI_SECRETS_PROVIDER }}",
+          HAS_PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}",
+          HAS_PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE != '' }}",
+        },
+      });
+    }
+  });
+
+  it("is followed by pulumi steps that get the passphrase, for passphrase-encrypted stacks", () => {
+    for (const { file, id, job } of allJobs()) {
+      for (const s of job.steps.filter(usesAction("pulumi/actions"))) {
+        expect({ file, id, env: s.env }).toMatchObject({
+          file,
+          id,
+          env: { PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" },
+        });
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Credentials and approvals
 // ---------------------------------------------------------------------------------------------
 
