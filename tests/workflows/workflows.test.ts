@@ -13,6 +13,9 @@ import * as path from "node:path";
 import { validateWorkflow, type ValidationError } from "@action-validator/core";
 import { parse } from "yaml";
 
+import { buildMatrices } from "../../.github/scripts/ci-matrix.cjs";
+import { loadCiConfig, readStack } from "../../.github/scripts/lib/stacks.cjs";
+
 const root = path.resolve(__dirname, "../..");
 const workflowDir = path.join(root, ".github/workflows");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -54,6 +57,7 @@ const sources: Record<string, string> = Object.fromEntries(
 const workflows: Record<string, Workflow> = Object.fromEntries(
   workflowFiles.map((f) => [f, parse(sources[f]) as Workflow]),
 );
+const ci = loadCiConfig(root);
 const preview = workflows["preview.yml"];
 const deploy = workflows["deploy.yml"];
 
@@ -228,13 +232,10 @@ describe("the stack-secrets check", () => {
     }
   });
 
-  it("checks the stack a job runs on, or every stack in jobs that serve all stacks", () => {
+  it("checks the stack a matrix job runs on, or every stack in the other jobs", () => {
     for (const { file, id, job } of checkedOut) {
       const check = String(job.steps[1].run).trim();
-      const pulumiStacks = job.steps
-        .filter(usesAction("pulumi/actions"))
-        .map((s) => String(s.with?.["stack-name"]).split("/").pop());
-      const expected = pulumiStacks.length === 0 ? SECRETS_CHECK : `${SECRETS_CHECK} --stack ${pulumiStacks[0]}`;
+      const expected = job.strategy?.matrix ? `${SECRETS_CHECK} --stack \${{ matrix.stack }}` : SECRETS_CHECK;
       expect({ file, id, check }).toEqual({ file, id, check: expected });
     }
   });
@@ -313,64 +314,206 @@ describe("credentials", () => {
     );
   });
 
-  it("previews never assume a deploy role", () => {
-    for (const job of Object.values(preview.jobs)) {
+  it("every role is assumed for one account only, in the stack's region", () => {
+    for (const { file, id, job } of allJobs()) {
       for (const s of job.steps.filter(usesAction("aws-actions/configure-aws-credentials"))) {
-        expect(String(s.with?.["role-to-assume"])).not.toMatch(/deploy/i);
+        expect({ file, id, with: s.with }).toMatchObject({
+          file,
+          id,
+          with: {
+            "allowed-account-ids": "${{ matrix.account }}",
+            "aws-region": "${{ matrix.region }}",
+            "role-session-name": expect.stringContaining("${{ matrix.stack }}"),
+          },
+        });
       }
     }
-    expect(sources["preview.yml"]).not.toMatch(/DEPLOY_ROLE/i);
+  });
+});
+
+/** Jobs whose matrix is the `stacks` job's output `output`. */
+const jobsOnMatrix = (workflow: Workflow, output: string) =>
+  Object.entries(workflow.jobs).filter(
+    ([, job]) => job.strategy?.matrix === `\${{ fromJSON(needs.stacks.outputs.${output}) }}`,
+  );
+const roleOf = (job: Job) =>
+  job.steps.find(usesAction("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"];
+const pulumiStep = (job: Job) => job.steps.find(usesAction("pulumi/actions"));
+
+describe("previews are read-only end to end", () => {
+  const matrices = buildMatrices({ root, env: { PULUMI_ORG: "acme" } });
+
+  it("every job of preview.yml that assumes a role takes the preview role of the preview matrix", () => {
+    const previewJobs = jobsOnMatrix(preview, "preview");
+    expect(previewJobs.map(([id]) => id)).toEqual(["preview"]);
+    for (const { id, job } of allJobs().filter(({ file }) => file === "preview.yml")) {
+      if (assumesAwsRole(job)) {
+        expect({ id, role: roleOf(job) }).toEqual({ id, role: "${{ matrix.previewRole }}" });
+        expect(previewJobs.map(([jobId]) => jobId)).toContain(id);
+      }
+    }
+  });
+
+  it("preview.yml never refers to a deploy role or a deploy matrix", () => {
+    expect(sources["preview.yml"]).not.toMatch(/deployRole|outputs\.(deploy|production)\b|DEPLOY_ROLE/);
+  });
+
+  it("the preview matrix holds no deploy or certificate-validation role", () => {
+    const text = JSON.stringify(matrices.preview);
+    expect(matrices.preview.length).toBeGreaterThan(0);
+    expect(text).not.toContain(ci.roles.deploy);
+    expect(text).not.toContain(ci.roles.dnsValidation);
+    for (const entry of matrices.preview) {
+      expect(entry.previewRole).toBe(`arn:aws:iam::${entry.account}:role/${ci.roles.preview}`);
+    }
+  });
+
+  it("previews point the program's DNS provider at the DNS account's read-only role", () => {
+    const [, job] = jobsOnMatrix(preview, "preview")[0];
+    expect(pulumiStep(job)?.with?.["config-map"]).toBe("${{ matrix.configMap }}");
+    for (const entry of matrices.preview) {
+      const stack = readStack(entry.stack, { root, ci });
+      if (stack.dnsRoleArn === undefined) {
+        expect(entry.configMap).toBe("");
+        continue;
+      }
+      expect(JSON.parse(entry.configMap)).toEqual({
+        [`${ci.project}:dnsRoleArn`]: {
+          value: `arn:aws:iam::${stack.dnsAccount}:role/${ci.roles.dnsPreview}`,
+          secret: false,
+        },
+      });
+    }
+    // Not vacuous: at least one committed stack validates its certificate in the DNS account.
+    expect(matrices.preview.some((e) => e.configMap !== "")).toBe(true);
+  });
+
+  it("stack files chain no role that previews would assume too", () => {
+    for (const stack of stackFiles) {
+      const { config } = readStack(stack, { root, ci });
+      for (const key of ["aws:assumeRoles", "aws:assumeRole", "aws:profile"]) {
+        expect({ stack, [key]: config[key] }).toEqual({ stack, [key]: undefined });
+      }
+    }
   });
 
   it("previews never run pulumi up, refresh or destroy", () => {
     for (const job of Object.values(preview.jobs)) {
       for (const s of job.steps.filter(usesAction("pulumi/actions"))) {
         expect(s.with?.command).toBe("preview");
+        // A refresh would use the providers recorded in the state: the deploy roles.
         expect(s.with?.refresh ?? false).toBe(false);
       }
     }
   });
+});
 
-  it("every production-like deploy runs in the production approval environment", () => {
-    const upJobs = Object.entries(deploy.jobs).filter(([, job]) =>
-      job.steps.some((s) => usesAction("pulumi/actions")(s) && s.with?.command === "up"),
-    );
-    const prodJobs = upJobs.filter(([id]) => /prod/.test(id));
-    expect(prodJobs.length).toBeGreaterThan(0);
-    for (const [id, job] of prodJobs) {
-      expect({ id, environment: envName(job) }).toEqual({ id, environment: "production" });
+describe("deploys", () => {
+  const upJobs = Object.entries(deploy.jobs).filter(([, job]) => pulumiStep(job)?.with?.command === "up");
+  const [[productionId, production]] = jobsOnMatrix(deploy, "production");
+  const [[deployId, nonProduction]] = jobsOnMatrix(deploy, "deploy");
+
+  it("are the jobs on the deploy and production matrices, and only those", () => {
+    expect(upJobs.map(([id]) => id).sort()).toEqual([deployId, productionId].sort());
+    for (const [id, job] of upJobs) {
+      expect({ id, role: roleOf(job) }).toEqual({ id, role: "${{ matrix.deployRole }}" });
     }
   });
 
-  it("never runs two updates of a stack at once, and never cancels one", () => {
-    for (const [id, job] of Object.entries(deploy.jobs).filter(([, j]) => j.steps.some(usesAction("pulumi/actions")))) {
-      expect({ id, concurrency: job.concurrency }).toEqual({
+  it("of production-like stacks run in the approval environment, after every other stack", () => {
+    expect(envName(production)).toBe(ci.productionEnvironment);
+    expect(envName(nonProduction)).toBeUndefined();
+    expect([production.needs].flat()).toEqual(expect.arrayContaining(["stacks", "test", deployId]));
+    expect(production.if).toMatch(/needs\.test\.result == 'success'/);
+    expect(production.if).toMatch(
+      new RegExp(`needs\\.${deployId}\\.result == 'success' \\|\\| needs\\.${deployId}\\.result == 'skipped'`),
+    );
+    expect(production.if).toMatch(/!cancelled\(\)/);
+    expect(production.if).not.toMatch(/always\(\)/);
+  });
+
+  it("run only after the tests passed", () => {
+    for (const [id, job] of upJobs) {
+      expect({ id, needs: [job.needs].flat() }).toEqual({ id, needs: expect.arrayContaining(["stacks", "test"]) });
+    }
+  });
+
+  it("never run two updates of a stack at once, never cancel one, and a failure cancels no other", () => {
+    for (const [id, job] of upJobs) {
+      expect({ id, concurrency: job.concurrency, failFast: job.strategy?.["fail-fast"] }).toEqual({
         id,
-        concurrency: { group: expect.stringMatching(/^pulumi-up-/), "cancel-in-progress": false },
+        concurrency: { group: "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": false },
+        failFast: false,
       });
     }
+  });
+
+  it("restore no dependency cache while holding deploy credentials", () => {
+    for (const [id, job] of upJobs) {
+      const setup = job.steps.find(usesAction("actions/setup-node"));
+      expect({ id, cache: setup?.with?.cache, auto: setup?.with?.["package-manager-cache"] }).toEqual({
+        id,
+        cache: undefined,
+        auto: false,
+      });
+    }
+  });
+
+  it("run on pushes to main only", () => {
+    expect(deploy.on).toEqual({ push: { branches: ["main"] } });
   });
 });
 
 // ---------------------------------------------------------------------------------------------
-// Coverage of the committed stacks
+// Stacks: generated from the stack files
 // ---------------------------------------------------------------------------------------------
 
 describe("stacks", () => {
+  const matrices = buildMatrices({ root, env: { PULUMI_ORG: "acme" } });
+
   it("there is more than one stack file (the checks below are not vacuous)", () => {
     expect(stackFiles.length).toBeGreaterThan(1);
   });
 
-  it("every Pulumi.<stack>.yaml is previewed", () => {
-    const matrix = preview.jobs.preview.strategy?.matrix as { stack: string[] } | undefined;
-    expect([...(matrix?.stack ?? [])].sort()).toEqual(stackFiles);
+  it("the committed stack files are all deployable by CI", () => {
+    expect(matrices.problems).toEqual([]);
   });
 
-  it("every Pulumi.<stack>.yaml is deployed", () => {
-    const deployed = Object.values(deploy.jobs)
-      .flatMap((j) => j.steps.filter(usesAction("pulumi/actions")))
-      .map((s) => String(s.with?.["stack-name"]).split("/").pop());
-    expect(deployed.sort()).toEqual(stackFiles);
+  it("every Pulumi.<stack>.yaml is previewed, and deployed exactly once", () => {
+    expect(matrices.preview.map((e) => e.stack)).toEqual(stackFiles);
+    const deployed = [...matrices.deploy, ...matrices.production].map((e) => e.stack).sort();
+    expect(deployed).toEqual(stackFiles);
+  });
+
+  it("production-like stacks are exactly those listed in .github/ci.json", () => {
+    expect(matrices.production.map((e) => e.stack)).toEqual([...ci.productionStacks].sort());
+    expect(ci.productionStacks.length).toBeGreaterThan(0);
+  });
+
+  it.each(workflowFiles)("%s names no stack: the matrices come from the stacks job", (file) => {
+    for (const stack of stackFiles) {
+      expect({ stack, named: new RegExp(`\\b${stack}\\b`).test(sources[file]) }).toEqual({ stack, named: false });
+    }
+  });
+
+  it.each(workflowFiles)("%s passes every matrix the stacks job computes through its outputs", (file) => {
+    const wf = workflows[file];
+    const outputs = (wf.jobs.stacks as Job & { outputs?: Record<string, string> }).outputs ?? {};
+    const used = [...sources[file].matchAll(/needs\.stacks\.outputs\.([\w-]+)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) {
+      expect({ name, output: outputs[name] }).toEqual({ name, output: `\${{ steps.matrix.outputs.${name} }}` });
+    }
+    const matrixStep = wf.jobs.stacks.steps.find((s) => s.id === "matrix");
+    expect(matrixStep?.run).toBe("node .github/scripts/ci-matrix.cjs");
+  });
+
+  it("pass every stack to pulumi under the backend's stack name, from the matrix", () => {
+    for (const { file, id, job } of allJobs()) {
+      const step = pulumiStep(job);
+      if (step)
+        expect({ file, id, stack: step.with?.["stack-name"] }).toEqual({ file, id, stack: "${{ matrix.stackName }}" });
+    }
   });
 });
 
