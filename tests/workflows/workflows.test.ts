@@ -234,15 +234,18 @@ describe("the stack-secrets check", () => {
 
   it("checks the stack a matrix job runs on, or every stack in the other jobs", () => {
     for (const { file, id, job } of checkedOut) {
-      const check = String(job.steps[1].run).trim();
-      const expected = job.strategy?.matrix ? `${SECRETS_CHECK} --stack \${{ matrix.stack }}` : SECRETS_CHECK;
-      expect({ file, id, check }).toEqual({ file, id, check: expected });
+      const { run, env } = job.steps[1];
+      const expected = job.strategy?.matrix
+        ? { run: `${SECRETS_CHECK} --stack "$STACK"`, stack: "${{ matrix.stack }}" }
+        : { run: SECRETS_CHECK, stack: undefined };
+      expect({ file, id, run: String(run).trim(), stack: env?.STACK }).toEqual({ file, id, ...expected });
     }
   });
 
   it("is given the backend settings it checks", () => {
     for (const { file, id, job } of checkedOut) {
-      expect({ file, id, env: job.steps[1].env }).toEqual({
+      const { STACK: _stack, ...env } = job.steps[1].env ?? {};
+      expect({ file, id, env }).toEqual({
         file,
         id,
         env: {
@@ -513,6 +516,67 @@ describe("stacks", () => {
       const step = pulumiStep(job);
       if (step)
         expect({ file, id, stack: step.with?.["stack-name"] }).toEqual({ file, id, stack: "${{ matrix.stackName }}" });
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deploys prove themselves; scripts take no expressions
+// ---------------------------------------------------------------------------------------------
+
+describe("the smoke test", () => {
+  const upJobs = Object.entries(deploy.jobs).filter(([, job]) => pulumiStep(job)?.with?.command === "up");
+  const program = read("index.ts");
+
+  it("is the last step of every deploy job, right after pulumi up", () => {
+    expect(upJobs.length).toBeGreaterThan(1);
+    for (const [id, job] of upJobs) {
+      const upIndex = job.steps.findIndex((s) => s.id === "up" && usesAction("pulumi/actions")(s));
+      const smoke = job.steps[upIndex + 1];
+      expect({ id, upIndex, last: upIndex + 2 === job.steps.length }).toEqual({
+        id,
+        upIndex: expect.any(Number),
+        last: true,
+      });
+      expect({ id, run: smoke?.run?.trim() }).toEqual({
+        id,
+        run: 'node .github/scripts/smoke-test.cjs --function "$FUNCTION_NAME" --region "$REGION" --stack "$STACK_NAME" --host "$HOST"',
+      });
+      expect({ id, env: smoke?.env }).toEqual({
+        id,
+        env: {
+          FUNCTION_NAME: "${{ steps.up.outputs.functionName }}",
+          HOST: "${{ steps.up.outputs.hostname }}",
+          REGION: "${{ matrix.region }}",
+          STACK_NAME: "${{ matrix.stackName }}",
+          PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+          PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+        },
+      });
+    }
+  });
+
+  it("reads stack outputs that index.ts exports", () => {
+    const read = new Set(
+      upJobs.flatMap(([, job]) =>
+        job.steps.flatMap((s) => [...JSON.stringify(s).matchAll(/steps\.up\.outputs\.(\w+)/g)].map((m) => m[1])),
+      ),
+    );
+    expect([...read].sort()).toEqual(["functionName", "hostname"]);
+    for (const name of read) expect(program).toMatch(new RegExp(`^export const ${name}\\b`, "m"));
+  });
+});
+
+describe("run steps", () => {
+  it.each(workflowFiles)("%s: no ${{ }} expression is pasted into a shell script (values come through env)", (file) => {
+    for (const { id, job } of allJobs().filter((j) => j.file === file)) {
+      for (const s of job.steps.filter((x) => x.run !== undefined)) {
+        expect({ id, step: s.name, expressions: expressionsIn(String(s.run)) }).toEqual({
+          id,
+          step: s.name,
+          expressions: [],
+        });
+      }
     }
   });
 });
