@@ -3,8 +3,20 @@
  *
  * `config.requireObject<T>()` does not check its value against `T` (pulumi/pulumi#8520), so every
  * key is checked explicitly here and a wrong value stops the program with a message naming the key.
+ * The proxy's own settings (rooms, users, channels, tokens) are checked by the handler's parser, the
+ * same code the function runs at a cold start: what `pulumi preview` accepts, the function accepts.
  */
 import * as pulumi from "@pulumi/pulumi";
+
+import * as PATTERNS from "./handler/patterns";
+import {
+  parseSettings,
+  parseTokenList,
+  rawSettings,
+  SETTINGS_FILE_KEYS,
+  SettingsError,
+  type SettingsFile,
+} from "./handler/settings";
 
 /** Where a room's messages go: a Slack channel, or a channel plus the room's HipChat identity. */
 export type RoomRoute = string | { channel: string; id?: number; name?: string };
@@ -67,6 +79,8 @@ export interface StackConfig {
   readonly slackToken: pulumi.Output<string>;
   /** The HipChat tokens the proxy accepts (secret). */
   readonly hipchatTokens: pulumi.Output<HipChatTokenEntry[]>;
+  /** The proxy's settings document, checked by the handler's parser; shipped with the function. */
+  readonly settings: SettingsFile;
 }
 
 /** Every key of the `hipchat-proxy` namespace; any other key in it is refused as a likely typo. */
@@ -113,14 +127,10 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
     throw read.error(unknown[0], `is not a setting of this project (known: ${STACK_CONFIG_KEYS.join(", ")})`);
   }
 
-  const certificateArn = read.string(
-    "certificateArn",
-    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/,
-    "an ACM certificate ARN",
-  );
+  const certificateArn = read.string("certificateArn", PATTERNS.ACM_CERTIFICATE_ARN, "an ACM certificate ARN");
   const publicZoneId = read.string("publicZoneId", /^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID (Z…)");
   const publicZoneName = read.string("publicZoneName");
-  const dnsRoleArn = read.string("dnsRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, "an IAM role ARN");
+  const dnsRoleArn = read.string("dnsRoleArn", PATTERNS.IAM_ROLE_ARN, "an IAM role ARN");
   if (certificateArn !== undefined && publicZoneId !== undefined) {
     throw read.error(
       "certificateArn",
@@ -136,10 +146,18 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
     }
   }
 
-  const rooms = read.requiredObject("rooms", parseRooms);
+  const rooms = read.requiredObject("rooms", (value, fail) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value) || Object.keys(value).length === 0) {
+      throw fail('must be a non-empty map of HipChat room → Slack channel, e.g. {"Deploys": "#deploys"}');
+    }
+    return value as Record<string, RoomRoute>;
+  });
   const defaultChannel = read.requiredString("defaultChannel");
-
+  const users = read.object("users", (value) => value as Record<string, string>) ?? {};
+  const translateMentions = cfg.getBoolean("translateMentions") ?? true;
   const secretTtlSeconds = read.integer("secretTtlSeconds", 0, 86_400) ?? 300;
+  const settings: SettingsFile = { rooms, defaultChannel, users, translateMentions, secretTtlSeconds };
+  checkSettings(settings, read);
 
   return {
     vpcId: read.requiredString("vpcId", /^vpc-[0-9a-f]{8,17}$/, "a VPC ID (vpc-…)"),
@@ -161,18 +179,19 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
     redirectHttpToHttps: cfg.getBoolean("redirectHttpToHttps"),
     rooms,
     defaultChannel,
-    users: read.object("users", parseUsers) ?? {},
-    translateMentions: cfg.getBoolean("translateMentions") ?? true,
+    users,
+    translateMentions,
     secretTtlSeconds,
+    settings,
     memorySize: read.integer("memorySize", 128, 10240),
     logRetentionInDays: read.integer("logRetentionInDays", 1, 3653),
     secretsExtensionLayerArn: read.string(
       "secretsExtensionLayerArn",
-      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9-_]+:\d+$/,
+      PATTERNS.LAMBDA_LAYER_ARN,
       "a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)",
     ),
     slackToken: cfg.requireSecret("slackToken").apply((token) => {
-      if (token.trim() === "" || /\s/.test(token)) {
+      if (!PATTERNS.SLACK_TOKEN.test(token)) {
         throw read.error("slackToken", "must be a Slack token without spaces (xoxb-…)");
       }
       return token;
@@ -185,103 +204,28 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
       } catch {
         throw read.error("hipchatTokens", 'is not valid JSON (expected [{"token": "…", "rooms"?: ["…"]}])');
       }
-      return parseHipChatTokens(value, (msg) => read.error("hipchatTokens", msg));
+      try {
+        parseTokenList(value, "hipchatTokens");
+      } catch (err) {
+        if (err instanceof SettingsError) throw read.settingsError(err);
+        throw err;
+      }
+      return value as HipChatTokenEntry[];
     }),
   };
 }
 
 /**
- * Checks the `rooms` map: room name or ID → a channel, or `{channel, id?, name?}`.
- *
- * @param fail - Builds the error to throw, given what is wrong.
+ * Checks the proxy's settings with the handler's own parser and reports the first problem against
+ * the stack key it came from (`rooms.Ops` for `ROOM_CHANNELS.Ops`).
  */
-export function parseRooms(value: unknown, fail: (msg: string) => Error): Record<string, RoomRoute> {
-  if (!isPlainObject(value) || Object.keys(value).length === 0) {
-    throw fail('must be a non-empty map of HipChat room → Slack channel, e.g. {"Deploys": "#deploys"}');
+function checkSettings(settings: SettingsFile, read: Reader): void {
+  try {
+    parseSettings(rawSettings(settings));
+  } catch (err) {
+    if (err instanceof SettingsError) throw read.settingsError(err);
+    throw err;
   }
-  const rooms: Record<string, RoomRoute> = {};
-  for (const [room, route] of Object.entries(value)) {
-    if (room.trim() === "") {
-      throw fail("has an empty room name");
-    }
-    if (typeof route === "string" && route.trim() !== "") {
-      rooms[room] = route;
-      continue;
-    }
-    if (isPlainObject(route) && typeof route.channel === "string" && route.channel.trim() !== "") {
-      const unknown = Object.keys(route).filter((k) => !["channel", "id", "name"].includes(k));
-      if (unknown.length > 0) {
-        throw fail(`room "${room}" has unknown field(s) ${unknown.join(", ")} (allowed: channel, id, name)`);
-      }
-      if (route.id !== undefined && !(typeof route.id === "number" && Number.isInteger(route.id) && route.id >= 1)) {
-        throw fail(`room "${room}": id must be the room's numeric HipChat ID (an integer from 1)`);
-      }
-      if (route.name !== undefined && typeof route.name !== "string") {
-        throw fail(`room "${room}": name must be a string`);
-      }
-      const target: { channel: string; id?: number; name?: string } = { channel: route.channel };
-      if (route.id !== undefined) {
-        target.id = route.id;
-      }
-      if (route.name !== undefined) {
-        target.name = route.name;
-      }
-      rooms[room] = target;
-      continue;
-    }
-    throw fail(`room "${room}" must map to a channel name or {channel, id?, name?}`);
-  }
-  return rooms;
-}
-
-/** Checks the `users` map: HipChat user ID, email or mention name → Slack user ID (U…/W…). */
-export function parseUsers(value: unknown, fail: (msg: string) => Error): Record<string, string> {
-  if (!isPlainObject(value)) {
-    throw fail('must be a map of HipChat user → Slack user ID, e.g. {"jdoe": "U0123ABCD"}');
-  }
-  for (const [user, slackId] of Object.entries(value)) {
-    if (typeof slackId !== "string" || !/^[UW][A-Z0-9]{2,}$/.test(slackId)) {
-      throw fail(`user "${user}" must map to a Slack user ID (U… or W…), got ${JSON.stringify(slackId)}`);
-    }
-  }
-  return value as Record<string, string>;
-}
-
-/** Checks the `hipchatTokens` list: `[{token, rooms?}]`, at least one, no duplicate tokens. */
-export function parseHipChatTokens(value: unknown, fail: (msg: string) => Error): HipChatTokenEntry[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw fail('must be a non-empty list of {"token": "…", "rooms"?: ["…"]}');
-  }
-  const seen = new Set<string>();
-  return value.map((entry, i) => {
-    if (!isPlainObject(entry) || typeof entry.token !== "string" || !/^\S{8,256}$/.test(entry.token)) {
-      throw fail(`entry ${i} must be an object with a "token" of 8 to 256 characters without spaces`);
-    }
-    const unknown = Object.keys(entry).filter((k) => k !== "token" && k !== "rooms");
-    if (unknown.length > 0) {
-      throw fail(`entry ${i} has unknown field(s) ${unknown.join(", ")} (allowed: token, rooms)`);
-    }
-    if (seen.has(entry.token)) {
-      throw fail(`entry ${i} repeats a token`);
-    }
-    seen.add(entry.token);
-    if (entry.rooms === undefined) {
-      return { token: entry.token };
-    }
-    const rooms = entry.rooms;
-    if (
-      !Array.isArray(rooms) ||
-      rooms.length === 0 ||
-      !rooms.every((r) => (typeof r === "string" && r.trim() !== "") || (Number.isInteger(r) && r >= 1))
-    ) {
-      throw fail(`entry ${i}: rooms must be a non-empty list of room names or IDs (omit it to allow every room)`);
-    }
-    return { token: entry.token, rooms: rooms as (string | number)[] };
-  });
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Typed, checked reads of one config namespace. */
@@ -290,6 +234,17 @@ class Reader {
 
   error(key: string, message: string): pulumi.RunError {
     return new pulumi.RunError(`Config ${this.cfg.name}:${key} ${message}.`);
+  }
+
+  /**
+   * The handler parser's error, against the stack key it came from: `ROOM_CHANNELS.Ops: …` becomes
+   * `Config hipchat-proxy:rooms.Ops is invalid: …`.
+   */
+  settingsError(err: SettingsError): pulumi.RunError {
+    const [where, ...rest] = err.message.split(": ");
+    const [first, ...path] = where.split(".");
+    const key = Object.entries(SETTINGS_FILE_KEYS).find(([, envKey]) => envKey === first)?.[0] ?? first;
+    return this.error([key, ...path].join("."), `is invalid: ${rest.join(": ")}`);
   }
 
   string(key: string, pattern?: RegExp, expected?: string): string | undefined {

@@ -2,12 +2,16 @@
  * The HipChat proxy program: reads this stack's configuration, builds one PrivateLambdaService
  * (internal ALB → Lambda, private DNS, secret, least-privilege role) and exports its outputs.
  */
+import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { PrivateLambdaService } from "./components";
 import { loadStackConfig } from "./config";
-import { callbackFactory } from "./handler";
+import type { LambdaEnvironment } from "./handler";
+
+/** The settings document's name in the function's package, next to the bundle. */
+const SETTINGS_FILE_NAME = "settings.json";
 
 const config = loadStackConfig(new pulumi.Config());
 
@@ -28,21 +32,21 @@ const dnsProvider =
       });
 
 const service = new PrivateLambdaService("hipchat-proxy", {
-  callbackFactory,
+  // The handler module; the component bundles it (esbuild) and the Lambda calls its callbackFactory().
+  entry: path.join(__dirname, "handler", "index.ts"),
   // Stored as one Secrets Manager secret {"slackToken": "…", "hipchatTokens": "<JSON list>"}.
   secrets: {
     slackToken: config.slackToken,
     hipchatTokens: config.hipchatTokens.apply((tokens) => JSON.stringify(tokens)),
   },
+  // Rooms and users of a real migration run to thousands of entries, far past Lambda's 4 KB
+  // environment: the checked settings travel as a file next to the bundle instead.
+  files: { [SETTINGS_FILE_NAME]: JSON.stringify(config.settings) },
   environment: {
-    ROOM_CHANNELS: JSON.stringify(config.rooms),
-    DEFAULT_CHANNEL: config.defaultChannel,
-    USER_MAP: JSON.stringify(config.users),
-    TRANSLATE_MENTIONS: String(config.translateMentions),
-    SECRET_TTL_SECONDS: String(config.secretTtlSeconds),
+    SETTINGS_FILE: SETTINGS_FILE_NAME,
     // The extension layer listens on this port; the handler then reads its secret through it.
     ...(config.secretsExtensionLayerArn ? { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "2773" } : {}),
-  },
+  } satisfies LambdaEnvironment,
   layers: config.secretsExtensionLayerArn ? [config.secretsExtensionLayerArn] : undefined,
   memorySize: config.memorySize,
   logRetentionInDays: config.logRetentionInDays,

@@ -8,7 +8,5 @@ module.exports = {
     // slowed by re-checking every file it imports.
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
-  // Instrumentation would inject counters into handler bodies that Pulumi then serializes.
-  coverageProvider: "v8",
   testTimeout: 30000,
 };

@@ -1,3 +1,9 @@
-export * from "./privateLambdaService";
-export * from "./validation";
-export * from "./packaging";
+export {
+  DEFAULT_SSL_POLICY,
+  LAMBDA_RUNTIME,
+  PRIVATE_LAMBDA_SERVICE_TYPE,
+  PrivateLambdaService,
+  type PrivateLambdaServiceArgs,
+  type PrivateLambdaServiceListeners,
+} from "./privateLambdaService";
+export { validateArgs } from "./validation";

@@ -9,31 +9,23 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
-import {
-  DEFAULT_EXCLUDED_PACKAGES,
-  DEFAULT_NON_RUNTIME_FILES,
-  DEFAULT_RUNTIME_PROVIDED_PACKAGES,
-  expandPackagePatterns,
-  findPackageRoot,
-  listInstalledPackages,
-  pruneNestedPackages,
-} from "./packaging";
+import { buildBundle, projectPackages, RUNTIME_PROVIDED_PACKAGES } from "./bundle";
 import { checkIngressCidr, parentDomain, validateArgs } from "./validation";
 
-/** The component's type token. Changing it changes every child's URN. */
-export const PRIVATE_LAMBDA_SERVICE_TYPE = "hipchat-proxy:index:PrivateLambdaService";
+/**
+ * The component's type token. Generic, so services built from it carry no other project's name in
+ * their URNs; {@link LEGACY_TYPES} keeps stacks created under an earlier token from replacing anything.
+ */
+export const PRIVATE_LAMBDA_SERVICE_TYPE = "private-lambda-service:index:PrivateLambdaService";
+
+/** Type tokens this component had before; given as aliases so existing children keep their URNs. */
+export const LEGACY_TYPES: readonly string[] = ["hipchat-proxy:index:PrivateLambdaService"];
 
 /** The TLS policy of the HTTPS listener unless [sslPolicy] says otherwise (TLS 1.3 and 1.2, post-quantum key exchange). */
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** The Lambda runtime. Pinned: CallbackFunction's own default moves with @pulumi/aws releases. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
-
-/** A handler for ALB events, as `aws.lambda.CallbackFunction` runs it. */
-export type AlbCallback = aws.lambda.Callback<ALBEvent, ALBResult>;
-
-/** Called once per Lambda container (cold start); returns the handler for every invocation. */
-export type AlbCallbackFactory = aws.lambda.CallbackFactory<ALBEvent, ALBResult>;
 
 /**
  * The function's environment variables: `environment` plus, when there is a secret, `SECRET_ARN`.
@@ -64,52 +56,43 @@ export function functionEnvironment(
   });
 }
 
-/**
- * A resource transformation for the function CallbackFunction creates: its `code` archive with the
- * excluded packages removed from included packages' nested node_modules (see
- * {@link pruneNestedPackages}). The code output keeps its secretness.
- */
-export function pruneCodeTransformation(
-  excluded: ReadonlySet<string>,
-  nonRuntimeFiles: readonly string[] = DEFAULT_NON_RUNTIME_FILES,
-): pulumi.ResourceTransformation {
-  return (args) => {
-    if (args.type !== "aws:lambda/function:Function" || !pulumi.Output.isInstance(args.props.code)) {
-      return undefined;
-    }
-    const code = args.props.code as pulumi.Output<pulumi.asset.AssetArchive>;
-    return {
-      props: {
-        ...args.props,
-        code: code.apply((archive) => pruneNestedPackages(archive, { excluded, nonRuntimeFiles })),
-      },
-      opts: args.opts,
-    };
-  };
-}
-
 /** The arguments of a {@link PrivateLambdaService}. */
 export interface PrivateLambdaServiceArgs {
   // ---------------------------------------------------------------- the function
 
   /**
-   * The handler, serialized as the function's code. Exactly one of [callback] or [callbackFactory].
-   * Module-level state the callback uses is re-created on every invocation once serialized; use
-   * [callbackFactory] for anything that must be built once per container.
+   * The module that serves requests: a TypeScript or JavaScript file exporting
+   * `callbackFactory(): (event: ALBEvent, context) => Promise<ALBResult>`. The component bundles it
+   * with esbuild (everything it imports but [external] in one file) while the program runs, and the
+   * Lambda calls `callbackFactory` once per container: the place for clients and caches. Required.
    */
-  readonly callback?: AlbCallback;
+  readonly entry: string;
 
   /**
-   * Called once per container (cold start) to build the handler: the place for per-container
-   * initialisation (clients, caches). Exactly one of [callback] or [callbackFactory].
+   * Packages left out of the bundle because the Lambda runtime provides them (`*` wildcards).
+   * Default: `["@aws-sdk/*"]`, the AWS SDK for JavaScript v3 that `nodejs22.x` ships.
    */
-  readonly callbackFactory?: AlbCallbackFactory;
+  readonly external?: readonly string[];
+
+  /**
+   * Files shipped next to the bundle (file name → content), for data too large for Lambda's 4 KB
+   * environment, such as routing tables. The entry module reads one at `path.join(__dirname, name)`.
+   * Plain values only: the package is not encrypted like a secret. Default: none.
+   */
+  readonly files?: Readonly<Record<string, string>>;
 
   /** Memory in MB, 128–10240. Default: 256. */
   readonly memorySize?: number;
 
   /** Timeout in seconds, 1–900. Default: 30. */
   readonly timeout?: number;
+
+  /**
+   * Concurrent executions reserved for the function, which are also its ceiling: a flood of requests
+   * beyond it is throttled (the ALB answers 503) instead of scaling without limit. Default: none
+   * (the account's unreserved pool).
+   */
+  readonly reservedConcurrency?: number;
 
   /**
    * Plain (non-secret) environment variables. Default: none. `SECRET_ARN` is reserved (with or
@@ -122,32 +105,12 @@ export interface PrivateLambdaServiceArgs {
   readonly logRetentionInDays?: number;
 
   /**
-   * Packages the Lambda runtime already provides, left out of the deployment package. Exact names or
-   * `*` patterns (expanded against node_modules). Default: {@link DEFAULT_RUNTIME_PROVIDED_PACKAGES}
-   * (`@aws-sdk/*`, `@smithy/*`, `@aws-crypto/*`).
-   */
-  readonly runtimeProvidedPackages?: readonly string[];
-
-  /**
-   * Packages that never run and are left out of the deployment package: type declarations and dev
-   * tools. Exact names or `*` patterns. Default: {@link DEFAULT_EXCLUDED_PACKAGES}. Replaces, not
-   * extends, the default.
-   */
-  readonly excludePackages?: readonly string[];
-
-  /**
    * Lambda layer version ARNs to add to the function (for example AWS's Parameters and Secrets
    * extension). Default: none.
    */
   readonly layers?: readonly pulumi.Input<string>[];
 
-  /**
-   * File name patterns (`*` wildcard) left out of every package folder because Node never loads
-   * them: source maps, type declarations, TypeScript sources, Markdown. Licences and package.json
-   * are always kept. Default: {@link DEFAULT_NON_RUNTIME_FILES}; `[]` keeps every file.
-   */
-  readonly nonRuntimeFiles?: readonly string[];
-
+  /** The arguments of a {@link PrivateLambdaService}. */
   // ---------------------------------------------------------------- secrets
 
   /**
@@ -270,9 +233,20 @@ export interface PrivateLambdaServiceArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** The listeners of a {@link PrivateLambdaService}. */
+export interface PrivateLambdaServiceListeners {
+  /** Port 80: forwards to the function, or redirects to HTTPS. */
+  readonly http: aws.lb.Listener;
+  /** Port 443, when the service has a certificate. */
+  readonly https?: aws.lb.Listener;
+}
+
 /**
  * A Lambda function behind an internal ALB, at a private DNS name, with its secrets (if any) in
  * Secrets Manager and a role that may write its logs and read that secret, nothing more.
+ *
+ * Its children are public fields, so a program can add a listener rule, an alarm or a policy
+ * statement without forking the component.
  */
 export class PrivateLambdaService extends pulumi.ComponentResource {
   /** `https://<hostname>/` with HTTPS, else `http://<hostname>/`. */
@@ -292,33 +266,95 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
   /** The private hosted zone holding [hostname] (given or created). */
   public readonly zoneId: pulumi.Output<string>;
 
+  /** The function: a CallbackFunction whose closure loads the bundle of [entry]. */
+  public readonly function: aws.lambda.CallbackFunction<ALBEvent, ALBResult>;
+  /** The function's execution role. Attach further policies to it for more permissions. */
+  public readonly role: aws.iam.Role;
+  /** The function's log group. */
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The Secrets Manager secret holding [secrets]; `undefined` without [secrets]. */
+  public readonly secret?: aws.secretsmanager.Secret;
+  /** The ALB's security group. */
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The internal Application Load Balancer. */
+  public readonly loadBalancer: aws.lb.LoadBalancer;
+  /** The `lambda` target group that forwards to the function. */
+  public readonly targetGroup: aws.lb.TargetGroup;
+  /** The ALB's listeners. */
+  public readonly listeners: PrivateLambdaServiceListeners;
+  /** The private zone the component created; `undefined` when [privateZoneId] was given. */
+  public readonly zone?: aws.route53.Zone;
+  /** The alias record of [hostname]. */
+  public readonly record: aws.route53.Record;
+
   /**
    * @param name The _unique_ name of this component; children are named `${name}-…`.
    * @param args The arguments for this component.
    * @param opts A bag of options that control this component's behavior.
    */
   constructor(name: string, args: PrivateLambdaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(PRIVATE_LAMBDA_SERVICE_TYPE, name, {}, opts);
+    super(PRIVATE_LAMBDA_SERVICE_TYPE, name, {}, withLegacyAliases(opts));
     try {
       validateArgs(args);
     } catch (err) {
       throw new pulumi.ResourceError((err as Error).message, this);
     }
-    const parent = { parent: this };
-    const tags = (child: string): Record<string, string> => ({ ...args.tags, Name: child });
     const https = args.certificateArn !== undefined || args.certificateZoneId !== undefined;
 
-    // ------------------------------------------------------------ secret (only with [secrets]), logs, role
-    const secrets = args.secrets;
+    const identity = this.createIdentity(name, args);
+    this.secret = identity.secret;
+    this.logGroup = identity.logGroup;
+    this.role = identity.role;
+    this.function = this.createFunction(name, args, identity);
+
+    const network = this.createNetwork(name, args, https);
+    this.securityGroup = network.securityGroup;
+    this.loadBalancer = network.loadBalancer;
+    this.targetGroup = network.targetGroup;
+
+    this.listeners = this.createListeners(name, args, https, network.attachment);
+
+    const dns = this.createDns(name, args);
+    this.zone = dns.zone;
+    this.record = dns.record;
+
+    this.url = pulumi.output(`${https ? "https" : "http"}://${args.hostname}/`);
+    this.hostname = pulumi.output(args.hostname);
+    this.albDnsName = this.loadBalancer.dnsName;
+    this.securityGroupId = this.securityGroup.id;
+    this.functionName = this.function.name;
+    this.functionArn = this.function.arn;
+    this.secretArn = this.secret === undefined ? pulumi.output(undefined) : this.secret.arn;
+    this.zoneId = dns.zoneId;
+    this.registerOutputs({
+      url: this.url,
+      hostname: this.hostname,
+      albDnsName: this.albDnsName,
+      securityGroupId: this.securityGroupId,
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      secretArn: this.secretArn,
+      zoneId: this.zoneId,
+    });
+  }
+
+  /** Tags for a child: the component's tags plus `Name`. */
+  private tags(args: PrivateLambdaServiceArgs, child: string): Record<string, string> {
+    return { ...args.tags, Name: child };
+  }
+
+  /** Step 1: the secret (only with [secrets]), the log group and the role that may use exactly those. */
+  private createIdentity(name: string, args: PrivateLambdaServiceArgs) {
+    const parent = { parent: this };
     let secret: aws.secretsmanager.Secret | undefined;
     let secretVersion: aws.secretsmanager.SecretVersion | undefined;
-    if (secrets !== undefined) {
+    if (args.secrets !== undefined) {
       secret = new aws.secretsmanager.Secret(
         `${name}-secret`,
         {
           description: `Secret values of ${name}, read by its Lambda function.`,
           recoveryWindowInDays: args.secretRecoveryWindowInDays ?? 7,
-          tags: tags(`${name}-secret`),
+          tags: this.tags(args, `${name}-secret`),
         },
         parent,
       );
@@ -326,28 +362,26 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         `${name}-secret-value`,
         {
           secretId: secret.id,
-          secretString: pulumi.secret(pulumi.output(secrets).apply((values) => JSON.stringify(values))),
+          secretString: pulumi.secret(pulumi.output(args.secrets).apply((values) => JSON.stringify(values))),
         },
         parent,
       );
     }
-
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
         namePrefix: `/aws/lambda/${name}-`,
         retentionInDays: args.logRetentionInDays ?? 30,
-        tags: tags(`${name}-logs`),
+        tags: this.tags(args, `${name}-logs`),
       },
       parent,
     );
-
     const role = new aws.iam.Role(
       `${name}-fn-role`,
       {
         description: `Execution role of ${name}'s Lambda function.`,
         assumeRolePolicy: JSON.stringify(aws.iam.assumeRolePolicyForPrincipal(aws.iam.Principals.LambdaPrincipal)),
-        tags: tags(`${name}-fn-role`),
+        tags: this.tags(args, `${name}-fn-role`),
       },
       parent,
     );
@@ -379,57 +413,59 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       },
       parent,
     );
+    // The first invocation must find its permissions, its secret value (if any) and its log group.
+    const ready: pulumi.Resource[] =
+      secretVersion === undefined ? [rolePolicy, logGroup] : [rolePolicy, secretVersion, logGroup];
+    return { secret, logGroup, role, ready };
+  }
 
-    // ------------------------------------------------------------ the function
-    const variables = functionEnvironment(args.environment ?? {}, secret?.arn, this);
-    const excludedPackages = expandPackagePatterns(
-      [
-        ...(args.runtimeProvidedPackages ?? DEFAULT_RUNTIME_PROVIDED_PACKAGES),
-        ...(args.excludePackages ?? DEFAULT_EXCLUDED_PACKAGES),
-      ],
-      listInstalledPackages(findPackageRoot(process.cwd())),
-    );
-
-    const fn = new aws.lambda.CallbackFunction<ALBEvent, ALBResult>(
+  /**
+   * Step 2: the function. [entry] is bundled now, and the closure CallbackFunction serializes does
+   * nothing but `require` that bundle and call its `callbackFactory`: a captured string and a
+   * `require`, which the serializer leaves as they are. The archive holds `__index.js` and the bundle;
+   * every package of the project is excluded, since the bundle already contains what runs.
+   */
+  private createFunction(
+    name: string,
+    args: PrivateLambdaServiceArgs,
+    identity: ReturnType<PrivateLambdaService["createIdentity"]>,
+  ): aws.lambda.CallbackFunction<ALBEvent, ALBResult> {
+    const bundle = buildBundle({
+      entry: args.entry,
+      name,
+      external: args.external ?? RUNTIME_PROVIDED_PACKAGES,
+      files: args.files,
+    });
+    const bundlePath = bundle.requirePath;
+    return new aws.lambda.CallbackFunction<ALBEvent, ALBResult>(
       `${name}-fn`,
       {
-        callback: args.callback,
-        callbackFactory: args.callbackFactory,
+        callbackFactory: () => require(bundlePath).callbackFactory(),
         runtime: LAMBDA_RUNTIME,
         // Always our own role: without one, CallbackFunction attaches its FullAccess defaults.
-        role,
+        role: identity.role,
         memorySize: args.memorySize ?? 256,
         layers: args.layers ? [...args.layers] : undefined,
         timeout: args.timeout ?? 30,
-        environment: { variables },
-        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        environment: { variables: functionEnvironment(args.environment ?? {}, identity.secret?.arn, this) },
+        loggingConfig: { logFormat: "Text", logGroup: identity.logGroup.name },
         description: `${name}: served by an internal ALB at ${args.hostname}.`,
-        // A fresh list: CallbackFunction appends "aws-sdk" to it in place.
-        codePathOptions: { extraExcludePackages: [...excludedPackages] },
-        tags: tags(`${name}-fn`),
+        codePathOptions: { extraIncludePaths: [...bundle.archivePaths], extraExcludePackages: projectPackages() },
+        tags: this.tags(args, `${name}-fn`),
       },
-      {
-        parent: this,
-        // The first invocation must find its permissions, its secret value (if any) and its log group.
-        dependsOn: secretVersion === undefined ? [rolePolicy, logGroup] : [rolePolicy, secretVersion, logGroup],
-        // Drops excluded packages that included packages carry in their own node_modules.
-        transformations: [
-          pruneCodeTransformation(new Set(excludedPackages), args.nonRuntimeFiles ?? DEFAULT_NON_RUNTIME_FILES),
-        ],
-      },
+      { parent: this, dependsOn: identity.ready },
     );
+  }
 
-    // ------------------------------------------------------------ security group
+  /** Step 3: the security group and its ingress, the internal ALB, and the function as its target. */
+  private createNetwork(name: string, args: PrivateLambdaServiceArgs, https: boolean) {
+    const parent = { parent: this };
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description: `Ingress to the internal ALB of ${name}`,
-        tags: tags(`${name}-sg`),
-      },
+      { vpcId: args.vpcId, description: `Ingress to the internal ALB of ${name}`, tags: this.tags(args, `${name}-sg`) },
       parent,
     );
-    const ports = https ? [80, 443] : [80];
     type Source = { key: string; cidr?: pulumi.Input<string>; securityGroupId?: pulumi.Input<string> };
     const sources: Source[] = [];
     if (args.allowedCidrBlocks === undefined && args.allowedSecurityGroupIds === undefined) {
@@ -442,7 +478,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     for (const [i, sg] of (args.allowedSecurityGroupIds ?? []).entries()) {
       sources.push({ key: typeof sg === "string" ? sg : `sg${i}`, securityGroupId: sg });
     }
-    for (const port of ports) {
+    for (const port of https ? [80, 443] : [80]) {
       for (const source of sources) {
         const family =
           source.cidr === undefined ? undefined : pulumi.output(source.cidr).apply((c) => checkIngressCidr(c));
@@ -450,22 +486,22 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
           `${name}-in-${port}-${source.key}`,
           {
             securityGroupId: securityGroup.id,
-            description: `${port === 443 ? "HTTPS" : "HTTP"} from ${source.key === "vpc" ? "the VPC's CIDR block" : source.key}`,
+            // EC2 allows only a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* in rule descriptions.
+            description: `${port === 443 ? "HTTPS" : "HTTP"} from ${source.key === "vpc" ? "the VPC CIDR block" : source.key}`,
             ipProtocol: "tcp",
             fromPort: port,
             toPort: port,
             cidrIpv4: family && pulumi.all([source.cidr, family]).apply(([c, f]) => (f === "ipv4" ? c : undefined)),
             cidrIpv6: family && pulumi.all([source.cidr, family]).apply(([c, f]) => (f === "ipv6" ? c : undefined)),
             referencedSecurityGroupId: source.securityGroupId,
-            tags: tags(`${name}-in-${port}-${source.key}`),
+            tags: this.tags(args, `${name}-in-${port}-${source.key}`),
           },
           parent,
         );
       }
     }
 
-    // ------------------------------------------------------------ ALB and Lambda target
-    const alb = new aws.lb.LoadBalancer(
+    const loadBalancer = new aws.lb.LoadBalancer(
       `${name}-alb`,
       {
         internal: true,
@@ -473,11 +509,10 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         subnets: [...args.subnetIds],
         securityGroups: [securityGroup.id],
         dropInvalidHeaderFields: true,
-        tags: tags(`${name}-alb`),
+        tags: this.tags(args, `${name}-alb`),
       },
       parent,
     );
-
     const targetGroup = new aws.lb.TargetGroup(
       `${name}-tg`,
       {
@@ -495,16 +530,15 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
                 healthyThreshold: 2,
                 unhealthyThreshold: 3,
               },
-        tags: tags(`${name}-tg`),
+        tags: this.tags(args, `${name}-tg`),
       },
       parent,
     );
-
     const permission = new aws.lambda.Permission(
       `${name}-alb-invoke`,
       {
         action: "lambda:InvokeFunction",
-        function: fn.name,
+        function: this.function.name,
         principal: "elasticloadbalancing.amazonaws.com",
         sourceArn: targetGroup.arn,
         // The target group's ARN names its account: arn:aws:elasticloadbalancing:<region>:<account>:….
@@ -512,20 +546,28 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       },
       parent,
     );
-
     // Registration fails unless the permission exists first.
     const attachment = new aws.lb.TargetGroupAttachment(
       `${name}-tg-attachment`,
-      { targetGroupArn: targetGroup.arn, targetId: fn.arn },
+      { targetGroupArn: targetGroup.arn, targetId: this.function.arn },
       { parent: this, dependsOn: [permission] },
     );
+    return { securityGroup, loadBalancer, targetGroup, attachment };
+  }
 
-    // ------------------------------------------------------------ certificate and listeners
+  /** Step 4: the certificate (validated by DNS when asked) and the listeners. */
+  private createListeners(
+    name: string,
+    args: PrivateLambdaServiceArgs,
+    https: boolean,
+    attachment: aws.lb.TargetGroupAttachment,
+  ): PrivateLambdaServiceListeners {
+    const parent = { parent: this };
     let certificateArn: pulumi.Input<string> | undefined = args.certificateArn;
     if (args.certificateZoneId !== undefined) {
       const certificate = new aws.acm.Certificate(
         `${name}-cert`,
-        { domainName: args.hostname, validationMethod: "DNS", tags: tags(`${name}-cert`) },
+        { domainName: args.hostname, validationMethod: "DNS", tags: this.tags(args, `${name}-cert`) },
         parent,
       );
       // One record per known domain, created here and not inside an apply, so preview lists it.
@@ -557,88 +599,79 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       certificateArn = validation.certificateArn;
     }
 
-    const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
-    if (certificateArn !== undefined) {
-      new aws.lb.Listener(
-        `${name}-https`,
-        {
-          loadBalancerArn: alb.arn,
-          port: 443,
-          protocol: "HTTPS",
-          sslPolicy: args.sslPolicy ?? DEFAULT_SSL_POLICY,
-          certificateArn,
-          defaultActions: forward,
-          tags: tags(`${name}-https`),
-        },
-        { parent: this, dependsOn: [attachment] },
-      );
-    }
+    const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
+    const httpsListener =
+      certificateArn === undefined
+        ? undefined
+        : new aws.lb.Listener(
+            `${name}-https`,
+            {
+              loadBalancerArn: this.loadBalancer.arn,
+              port: 443,
+              protocol: "HTTPS",
+              sslPolicy: args.sslPolicy ?? DEFAULT_SSL_POLICY,
+              certificateArn,
+              defaultActions: forward,
+              tags: this.tags(args, `${name}-https`),
+            },
+            { parent: this, dependsOn: [attachment] },
+          );
     const redirect = https && (args.redirectHttpToHttps ?? true);
-    new aws.lb.Listener(
+    const http = new aws.lb.Listener(
       `${name}-http`,
       {
-        loadBalancerArn: alb.arn,
+        loadBalancerArn: this.loadBalancer.arn,
         port: 80,
         protocol: "HTTP",
         defaultActions: redirect
           ? [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }]
           : forward,
-        tags: tags(`${name}-http`),
+        tags: this.tags(args, `${name}-http`),
       },
       { parent: this, dependsOn: [attachment] },
     );
+    return { http, https: httpsListener };
+  }
 
-    // ------------------------------------------------------------ private DNS
-    const zoneFor = (zone: string, resourceName: string): pulumi.Output<string> =>
+  /** Step 5: the private zone (given or created), the alias record, and the extra zones. */
+  private createDns(name: string, args: PrivateLambdaServiceArgs) {
+    const parent = { parent: this };
+    const newZone = (zone: string, resourceName: string): aws.route53.Zone =>
       new aws.route53.Zone(
         resourceName,
         {
           name: zone,
           comment: `Private zone of ${name}`,
           vpcs: [{ vpcId: args.vpcId }],
-          tags: tags(resourceName),
+          tags: this.tags(args, resourceName),
         },
         parent,
-      ).zoneId;
-    const aliasTo = (zoneId: pulumi.Input<string>, recordName: string, resourceName: string): void => {
+      );
+    const aliasTo = (zoneId: pulumi.Input<string>, recordName: string, resourceName: string): aws.route53.Record =>
       new aws.route53.Record(
         resourceName,
         {
           zoneId,
           name: recordName,
           type: "A",
-          aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: false }],
+          aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: false }],
         },
         parent,
       );
-    };
-    const zoneId =
-      args.privateZoneId !== undefined
-        ? pulumi.output(args.privateZoneId)
-        : zoneFor(args.privateZoneName ?? (parentDomain(args.hostname) as string), `${name}-zone`);
-    aliasTo(zoneId, args.hostname, `${name}-dns`);
+    const zone =
+      args.privateZoneId === undefined
+        ? newZone(args.privateZoneName ?? (parentDomain(args.hostname) as string), `${name}-zone`)
+        : undefined;
+    const zoneId = zone === undefined ? pulumi.output(args.privateZoneId as pulumi.Input<string>) : zone.zoneId;
+    const record = aliasTo(zoneId, args.hostname, `${name}-dns`);
     for (const extra of args.extraZoneNames ?? []) {
-      aliasTo(zoneFor(extra, `${name}-zone-${extra}`), extra, `${name}-dns-${extra}`);
+      aliasTo(newZone(extra, `${name}-zone-${extra}`).zoneId, extra, `${name}-dns-${extra}`);
     }
-
-    // ------------------------------------------------------------ outputs
-    this.url = pulumi.output(`${https ? "https" : "http"}://${args.hostname}/`);
-    this.hostname = pulumi.output(args.hostname);
-    this.albDnsName = alb.dnsName;
-    this.securityGroupId = securityGroup.id;
-    this.functionName = fn.name;
-    this.functionArn = fn.arn;
-    this.secretArn = secret === undefined ? pulumi.output(undefined) : secret.arn;
-    this.zoneId = zoneId;
-    this.registerOutputs({
-      url: this.url,
-      hostname: this.hostname,
-      albDnsName: this.albDnsName,
-      securityGroupId: this.securityGroupId,
-      functionName: this.functionName,
-      functionArn: this.functionArn,
-      secretArn: this.secretArn,
-      zoneId: this.zoneId,
-    });
+    return { zone, zoneId, record };
   }
+}
+
+/** Adds the component's earlier type tokens as aliases, keeping any the caller gave. */
+function withLegacyAliases(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+  return { ...opts, aliases: [...(opts?.aliases ?? []), ...LEGACY_TYPES.map((type) => ({ type }))] };
 }

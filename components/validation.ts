@@ -113,14 +113,12 @@ export function checkIngressCidr(cidr: string): "ipv4" | "ipv6" {
  */
 export function validateArgs(args: PrivateLambdaServiceArgs): void {
   // The function.
-  if (args.callback !== undefined && args.callbackFactory !== undefined) {
-    throw new Error("Only one of [callback] or [callbackFactory] can be specified.");
-  }
-  if (args.callback === undefined && args.callbackFactory === undefined) {
-    throw new Error("One of [callback] or [callbackFactory] must be specified.");
+  if (typeof args.entry !== "string" || args.entry.trim() === "") {
+    throw new Error("[entry] is required: the path of the module that exports callbackFactory().");
   }
   checkIntegerRange("memorySize", args.memorySize, 128, 10240);
   checkIntegerRange("timeout", args.timeout, 1, 900);
+  checkIntegerRange("reservedConcurrency", args.reservedConcurrency, 1, 10000);
   if (args.logRetentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(args.logRetentionInDays)) {
     throw new Error(
       `logRetentionInDays must be one of CloudWatch Logs' periods (${LOG_RETENTION_DAYS.join(", ")}); ` +

@@ -46,12 +46,7 @@ export interface ProxyErrorOptions {
 
 /**
  * An error with the HTTP status the client receives, rendered in HipChat's shape.
- *
- * One class with named factories below, not a class per status: Pulumi serializes this module into
- * the Lambda, and its class serialization drops the prototype chain of subclasses that declare no
- * methods of their own (instances lose `toJSON` and `instanceof`), rewrites `super(…)` into
- * `Error.call(this, …)` (which sets nothing on `this`) and leaves `new.target` undefined. Hence also
- * the explicit `message` and `cause` assignments.
+ * The named factories below (badRequest, notFound, …) say which HipChat status a failure maps to.
  */
 export class ProxyError extends Error {
   readonly statusCode: number;
@@ -63,8 +58,6 @@ export class ProxyError extends Error {
   constructor(statusCode: number, message: string, options: ProxyErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = "ProxyError";
-    this.message = message;
-    if (options.cause !== undefined) this.cause = options.cause;
     this.statusCode = statusCode;
     this.headers = options.headers ?? {};
     this.slackError = options.slackError;

@@ -1,9 +1,10 @@
 /**
  * The Lambda edge. `callbackFactory` is what `aws.lambda.CallbackFunction` calls once per container
  * (cold start): it validates the settings, creates the secret cache and the Slack gateway, and
- * returns the per-request handler that closes over them. Nothing here is module-level state: Pulumi
- * serializes this file by value, and module-level `let`s would be reset on every invocation.
+ * returns the per-request handler that closes over them. The component bundles this module with
+ * esbuild; the Lambda's closure only requires the bundle and calls callbackFactory.
  */
+import * as path from "node:path";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { toAlbResult } from "./alb";
 import { unavailable } from "./errors";
@@ -11,7 +12,7 @@ import { webApiGateway } from "./gateway";
 import { createLogger } from "./log";
 import { createProxy, errorResponse, type AlbHandler } from "./proxy";
 import { awsSecretFetcher, createSecretCache, extensionSecretFetcher, firstFromExtension } from "./secrets";
-import { parseSettings, SettingsError, type RawSettings } from "./settings";
+import { parseSettings, type RawSettings, rawSettings, readSettingsFile, SettingsError } from "./settings";
 
 export type { AlbHandler, InvocationContext } from "./proxy";
 export { createProxy };
@@ -21,6 +22,12 @@ export { createProxy };
  * settings (see RawSettings) plus where the secret and Slack are.
  */
 export interface LambdaEnvironment extends RawSettings {
+  /**
+   * A settings document (see SettingsFile) shipped with the function, relative to the bundle's
+   * folder: the rooms, users and other settings that would not fit Lambda's 4 KB environment. Its
+   * keys stand under the environment variables of the same settings.
+   */
+  SETTINGS_FILE?: string;
   /** ARN of the Secrets Manager secret: `{"slackToken", "hipchatTokens"}`. Required. */
   SECRET_ARN?: string;
   /** A Slack-compatible Web API base URL (tests, proxies); default Slack's. */
@@ -39,7 +46,8 @@ export interface LambdaEnvironment extends RawSettings {
 export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
   const log = createLogger();
   try {
-    const settings = parseSettings(env);
+    const file = env.SETTINGS_FILE?.trim() ? readSettingsFile(path.resolve(__dirname, env.SETTINGS_FILE.trim())) : {};
+    const settings = parseSettings(rawSettings(file, env));
     if (!env.SECRET_ARN?.trim()) throw new SettingsError("SECRET_ARN: required (the ARN of the proxy's secret)");
     const secretId = env.SECRET_ARN.trim();
     const sdkFetcher = awsSecretFetcher({ secretId, region: env.AWS_REGION });

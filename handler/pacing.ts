@@ -14,7 +14,6 @@
  *
  * The pacer is built once per container (by the gateway): locally it orders all concurrent requests;
  * in Lambda (one request at a time) it still remembers a channel's reset time between invocations.
- * A closure over a Map built at run time, not a class or module state: Pulumi serializes this code.
  */
 
 /** Slack's documented pace for `chat.postMessage`: about one message per second per channel. */

@@ -1,7 +1,7 @@
 /**
  * The proxy core: one ALB event in, one ALB result out. Everything per-container (settings, router,
- * secret cache, Slack gateway) is built by the caller once and passed in; this module holds no
- * module-level state, because Pulumi's closure serialization would reset it on every invocation.
+ * secret cache, Slack gateway) is built by the caller once (callbackFactory) and passed in, so tests
+ * and `npm start` build their own containers.
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";

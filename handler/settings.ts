@@ -14,45 +14,44 @@ import {
   refine,
   size,
   string,
-  type,
+  object,
   union,
   validate,
   type Struct,
 } from "superstruct";
+import { readFileSync } from "node:fs";
+import * as PATTERNS from "./patterns";
 
 /** Thrown at cold start; the message names the setting so an operator can fix it. */
 export class SettingsError extends Error {
   constructor(message: string) {
     super(message);
-    // Set explicitly: in the serialized Lambda, `super` does not set the message (see ProxyError).
-    this.message = message;
     this.name = "SettingsError";
   }
 }
 
-/**
- * The settings schemas, built when settings are parsed (once per container), never at module load:
- * superstruct's Struct objects cannot pass through Pulumi's closure serialization.
- */
-function schemas() {
+/** The settings schemas. */
+function buildSchemas() {
   const SLACK_CHANNEL = refine(size(string(), 1, 81), "SlackChannel", (v) =>
-    /^#?[^\s,#<>|@!]{1,80}$/u.test(v) ? true : `"${v}" is not a Slack channel name or ID`,
+    PATTERNS.SLACK_CHANNEL.test(v) ? true : `"${v}" is not a Slack channel name or ID`,
   );
   const SLACK_USER_ID = refine(string(), "SlackUserId", (v) =>
-    /^[UW][A-Z0-9]{2,}$/.test(v) ? true : `"${v}" is not a Slack user ID (U… or W…)`,
+    PATTERNS.SLACK_USER_ID.test(v) ? true : `"${v}" is not a Slack user ID (U… or W…)`,
   );
 
   const ROOM_VALUE = union([
     SLACK_CHANNEL,
-    type({ channel: SLACK_CHANNEL, id: optional(min(integer(), 1)), name: optional(size(string(), 1, 100)) }),
+    object({ channel: SLACK_CHANNEL, id: optional(min(integer(), 1)), name: optional(size(string(), 1, 100)) }),
   ]);
 
   const ROOM_CHANNELS_SCHEMA = record(size(string(), 1, 100), ROOM_VALUE);
   const USER_MAP_SCHEMA = record(size(string(), 1, 254), SLACK_USER_ID);
 
   const HIPCHAT_TOKENS_SCHEMA = array(
-    type({
-      token: size(string(), 8, 256),
+    object({
+      token: refine(string(), "HipChatToken", (v) =>
+        PATTERNS.HIPCHAT_TOKEN.test(v) ? true : "a token is 8 to 256 characters without white space",
+      ),
       rooms: optional(nonempty(array(union([size(string(), 1, 100), min(integer(), 1)])))),
     }),
   );
@@ -60,11 +59,15 @@ function schemas() {
   return { SLACK_CHANNEL, ROOM_CHANNELS_SCHEMA, USER_MAP_SCHEMA, HIPCHAT_TOKENS_SCHEMA };
 }
 
+const SCHEMAS = buildSchemas();
+
 /** One configured room. */
 export interface Room {
   id: number;
   name: string;
   channel: string;
+  /** The key the configuration lists the room under, when it differs from its name. */
+  key?: string;
 }
 
 /** Room lookup by numeric id or by name (case-insensitive). */
@@ -77,6 +80,7 @@ export class RoomDirectory {
     for (const room of rooms) {
       this.byKey.set(String(room.id), room);
       this.byKey.set(roomKey(room.name), room);
+      if (room.key !== undefined) this.byKey.set(roomKey(room.key), room);
     }
   }
 
@@ -139,9 +143,73 @@ export interface RawSettings {
   SLACK_TIMEOUT_MS?: string;
 }
 
+/**
+ * The settings as one JSON document: what the Pulumi program ships next to the bundle (so that room
+ * and user maps of any size stay out of Lambda's 4 KB environment), and what `npm start` reads from
+ * SETTINGS_FILE. Every key is optional; {@link rawSettings} turns it into {@link RawSettings}.
+ */
+export interface SettingsFile {
+  rooms?: unknown;
+  defaultChannel?: unknown;
+  users?: unknown;
+  translateMentions?: unknown;
+  secretTtlSeconds?: unknown;
+  slackTimeoutMs?: unknown;
+}
+
+/** Which environment variable each key of a {@link SettingsFile} stands for. */
+export const SETTINGS_FILE_KEYS: Readonly<Record<keyof SettingsFile, keyof RawSettings>> = {
+  rooms: "ROOM_CHANNELS",
+  defaultChannel: "DEFAULT_CHANNEL",
+  users: "USER_MAP",
+  translateMentions: "TRANSLATE_MENTIONS",
+  secretTtlSeconds: "SECRET_TTL_SECONDS",
+  slackTimeoutMs: "SLACK_TIMEOUT_MS",
+};
+
+/**
+ * Merges a settings document under environment variables (an environment variable wins over the
+ * file's key for the same setting). Values are left unchecked: {@link parseSettings} checks them.
+ */
+export function rawSettings(file: SettingsFile, env: RawSettings = {}): RawSettings {
+  const raw: RawSettings = {};
+  for (const [fileKey, envKey] of Object.entries(SETTINGS_FILE_KEYS) as [keyof SettingsFile, keyof RawSettings][]) {
+    const value = file[fileKey];
+    const fromFile = value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
+    const chosen = env[envKey] ?? fromFile;
+    if (chosen !== undefined) raw[envKey] = chosen;
+  }
+  return raw;
+}
+
+/**
+ * Reads a settings document.
+ *
+ * @param source - How errors name the file's origin (`SETTINGS_FILE`).
+ * @throws SettingsError when it cannot be read, is not JSON, or is not an object with known keys.
+ */
+export function readSettingsFile(path: string, source = "SETTINGS_FILE"): SettingsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new SettingsError(`${source}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new SettingsError(`${source}: ${path} is not valid JSON`);
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new SettingsError(`${source}: ${path} must hold a JSON object`);
+  }
+  return doc as SettingsFile;
+}
+
 /** Validates raw settings; throws SettingsError naming the first bad key. */
 export function parseSettings(raw: RawSettings): ProxySettings {
-  const S = schemas();
+  const S = SCHEMAS;
   const rooms = parseJsonSetting("ROOM_CHANNELS", raw.ROOM_CHANNELS, S.ROOM_CHANNELS_SCHEMA) ?? {};
   const users = parseJsonSetting("USER_MAP", raw.USER_MAP, S.USER_MAP_SCHEMA) ?? {};
   const defaultChannel = raw.DEFAULT_CHANNEL?.trim() || undefined;
@@ -164,8 +232,9 @@ function buildRooms(config: Record<string, string | { channel: string; id?: numb
     const numeric = /^\d+$/.test(key.trim());
     const name = entry.name ?? key.trim();
     const id = numeric ? Number(key) : (entry.id ?? stableRoomId(name));
-    const room: Room = { id, name, channel: entry.channel };
-    for (const k of [String(id), roomKey(name)]) {
+    const room: Room = { id, name, channel: entry.channel, ...(name === key.trim() ? {} : { key: key.trim() }) };
+    // A room answers to its key, its name and its id, case-insensitively; two rooms may not share one.
+    for (const k of new Set([String(id), roomKey(name), roomKey(key)])) {
       const previous = seen.get(k);
       if (previous !== undefined && previous !== key) {
         throw new SettingsError(`ROOM_CHANNELS: rooms "${previous}" and "${key}" both answer to "${k}"`);
@@ -197,7 +266,7 @@ export function parseSecrets(secretString: string, source = "secret"): ProxySecr
     throw new SettingsError(`${source}: expected a JSON object with slackToken and hipchatTokens`);
   }
   const { slackToken, hipchatTokens } = doc as Record<string, unknown>;
-  if (slackToken !== undefined && (typeof slackToken !== "string" || !/^xox[a-z]-/.test(slackToken))) {
+  if (slackToken !== undefined && (typeof slackToken !== "string" || !PATTERNS.SLACK_TOKEN.test(slackToken))) {
     throw new SettingsError(`${source}.slackToken: expected a Slack token (xoxb-…)`);
   }
   let list = hipchatTokens;
@@ -212,8 +281,14 @@ export function parseSecrets(secretString: string, source = "secret"): ProxySecr
 }
 
 export function parseTokenList(list: unknown, source: string): AllowedToken[] {
-  const tokens = check(source, list, schemas().HIPCHAT_TOKENS_SCHEMA, true);
+  const tokens = check(source, list, SCHEMAS.HIPCHAT_TOKENS_SCHEMA, true);
   if (tokens.length === 0) throw new SettingsError(`${source}: at least one token is required`);
+  const seen = new Set<string>();
+  for (const [i, t] of tokens.entries()) {
+    // Which grant wins for a token listed twice would be arbitrary: refuse it.
+    if (seen.has(t.token)) throw new SettingsError(`${source}.${i}: repeats a token listed before it`);
+    seen.add(t.token);
+  }
   return tokens.map((t) => ({
     token: t.token,
     rooms: t.rooms ? new Set(t.rooms.map((r) => roomKey(r))) : undefined,

@@ -163,14 +163,13 @@ const PLATFORM_ERRORS: Readonly<Record<string, (slackError: string) => SlackFail
   invalid_attachments: (c) => badRequest("Message could not be rendered by Slack", { slackError: c }),
 };
 
-// A plain array: module-level Maps and Sets do not survive Pulumi's closure serialization.
-const AUTH_ERRORS: readonly string[] = [
+const AUTH_ERRORS: ReadonlySet<string> = new Set([
   "invalid_auth",
   "not_authed",
   "account_inactive",
   "token_revoked",
   "token_expired",
-];
+]);
 
 /** Maps anything `@slack/web-api` throws to the HipChat-shaped error the client receives. */
 export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFailure {
@@ -187,7 +186,7 @@ export function mapSlackError(err: unknown, nowMs: number = Date.now()): SlackFa
       return slackRateLimited(e.retryAfter ?? 1, nowMs, "ratelimited");
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? "unknown_error";
-      if (AUTH_ERRORS.includes(code)) {
+      if (AUTH_ERRORS.has(code)) {
         return upstream(`Slack rejected the proxy's credentials (${code})`, { slackError: code, slackAuth: true });
       }
       if (code === "ratelimited" || code === "rate_limited") return slackRateLimited(1, nowMs, code);

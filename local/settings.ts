@@ -1,17 +1,19 @@
 /**
- * The local configuration contract of `npm start` (documented in the README): environment
+ * The local configuration contract of `npm start` (docs/configuration.md): environment
  * variables, plus an optional JSON settings file for what does not fit in one (room-scoped tokens,
  * the user map). Environment variables win over the file.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { SLACK_TOKEN } from "../handler/patterns";
 import {
-  parseSettings,
-  parseTokenList,
-  SettingsError,
   type AllowedToken,
   type ProxySettings,
-  type RawSettings,
+  parseSettings,
+  parseTokenList,
+  rawSettings,
+  readSettingsFile,
+  SettingsError,
+  type SettingsFile,
 } from "../handler/settings";
 
 export interface LocalConfig {
@@ -28,26 +30,22 @@ export interface LocalConfig {
   multiValueHeaders: boolean;
 }
 
-/** The settings file: every key optional. */
-interface SettingsFile {
-  rooms?: unknown;
-  defaultChannel?: string;
-  users?: unknown;
-  translateMentions?: boolean;
+/** The settings file of `npm start`: the proxy's settings plus what the secret holds in Lambda. */
+interface LocalSettingsFile extends SettingsFile {
   hipchatTokens?: unknown;
   slackApiUrl?: string;
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
-  const file = env.SETTINGS_FILE ? readSettingsFile(env.SETTINGS_FILE) : {};
-  const raw: RawSettings = {
-    ROOM_CHANNELS: env.ROOM_CHANNELS ?? (file.rooms !== undefined ? JSON.stringify(file.rooms) : undefined),
-    DEFAULT_CHANNEL: env.DEFAULT_CHANNEL ?? file.defaultChannel,
-    USER_MAP: env.USER_MAP ?? (file.users !== undefined ? JSON.stringify(file.users) : undefined),
-    TRANSLATE_MENTIONS:
-      env.TRANSLATE_MENTIONS ?? (file.translateMentions !== undefined ? String(file.translateMentions) : undefined),
+  const file: LocalSettingsFile = env.SETTINGS_FILE ? readSettingsFile(env.SETTINGS_FILE) : {};
+  // The same merge and the same checks as the Lambda: environment variables win over the file.
+  const raw = rawSettings(file, {
+    ROOM_CHANNELS: env.ROOM_CHANNELS,
+    DEFAULT_CHANNEL: env.DEFAULT_CHANNEL,
+    USER_MAP: env.USER_MAP,
+    TRANSLATE_MENTIONS: env.TRANSLATE_MENTIONS,
     SLACK_TIMEOUT_MS: env.SLACK_TIMEOUT_MS,
-  };
+  });
   const slackToken = env.SLACK_TOKEN?.trim() || undefined;
   // A dry run (nothing is sent) with no routing configured still shows what every room would post.
   const implicitDefaultChannel = !slackToken && !raw.ROOM_CHANNELS && !raw.DEFAULT_CHANNEL;
@@ -71,7 +69,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
 
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError("PORT: expected a port number");
-  if (slackToken && !/^xox[a-z]-/.test(slackToken))
+  if (slackToken && !SLACK_TOKEN.test(slackToken))
     throw new SettingsError("SLACK_TOKEN: expected a Slack token (xoxb-…)");
   return {
     host: env.HOST?.trim() || "127.0.0.1",
@@ -84,23 +82,4 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     implicitDefaultChannel,
     multiValueHeaders: !/^(0|false|off|no)$/i.test(env.MULTI_VALUE_HEADERS ?? "true"),
   };
-}
-
-function readSettingsFile(path: string): SettingsFile {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new SettingsError(`SETTINGS_FILE: cannot read ${path} (${(err as Error).message})`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new SettingsError(`SETTINGS_FILE: ${path} is not valid JSON`);
-  }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new SettingsError(`SETTINGS_FILE: ${path} must hold a JSON object`);
-  }
-  return doc as SettingsFile;
 }

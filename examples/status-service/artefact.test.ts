@@ -1,6 +1,6 @@
 /**
  * The status service's deployable artefact: the Lambda code asset exactly as CallbackFunction
- * computed it under mocks (the serialized callbackFactory, nothing else), written to a temporary
+ * computed it under mocks (the closure that loads the bundle, and the bundle), written to a temporary
  * folder and invoked with ALB events in separate Node processes, the way the Lambda runtime runs it.
  */
 import * as fs from "node:fs";
@@ -99,8 +99,8 @@ function requests(): ALBEvent[] {
 }
 
 describe("the package", () => {
-  it("holds only the serialized handler, and it loads in a process that sees nothing else", async () => {
-    expect(entries).toEqual(["__index.js"]);
+  it("holds the closure and the service's bundle only, and it loads in a process that sees nothing else", async () => {
+    expect([...entries].sort()).toEqual([".build/status/index.js", "__index.js"]);
     const probe = path.join(work, "probe.js");
     const answer = path.join(work, "probe.out");
     fs.writeFileSync(

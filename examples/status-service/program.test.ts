@@ -150,11 +150,14 @@ describe("the graph", () => {
     );
   });
 
-  it("ships the serialized handler alone: no node_modules", async () => {
+  it("ships its own bundle and the closure that loads it: no node_modules", async () => {
     const assets = await (one(T.fn, "status-fn").inputs.code as pulumi.asset.AssetArchive).assets;
-    expect(Object.keys(assets)).toEqual(["__index.js"]);
+    expect(Object.keys(assets).sort()).toEqual([".build/status/index.js", "__index.js"]);
     const code = await (assets["__index.js"] as pulumi.asset.StringAsset).text;
-    expect(code).not.toMatch(/require\("(@slack|@aws-sdk|@pulumi|find-my-way|htmlparser2|superstruct)/);
+    expect(code).toContain('"./.build/status/index.js"');
+    // The status handler uses Node's built-ins only: none of the proxy's libraries is in its bundle.
+    const bundle = fs.readFileSync(await (assets[".build/status/index.js"] as pulumi.asset.FileAsset).path, "utf8");
+    expect(bundle).not.toMatch(/WebClient|htmlparser2|superstruct|find-my-way/);
   });
 
   it("puts its own hostname in the given private zone, an A alias for the ALB, and creates no zone", async () => {

@@ -3,13 +3,11 @@
  * component's public API alone, with no secrets. No side effects on import, so tests can load it
  * after `pulumi.runtime.setMocks` (index.ts is the program that calls it).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
 // A consumer outside this repository imports the same names from "hipchat-proxy/components".
-import { DEFAULT_EXCLUDED_PACKAGES, findPackageRoot, PrivateLambdaService } from "../../components";
-import { callbackFactory } from "./handler";
+import { PrivateLambdaService } from "../../components";
 
 /** The Pulumi project (Pulumi.yaml `name`), and so the namespace of the stack's config keys. */
 export const PROJECT = "status-service";
@@ -75,19 +73,6 @@ export function loadSettings(config: pulumi.Config): StatusServiceSettings {
 }
 
 /**
- * The dependencies of the package Pulumi builds the function's code from: the nearest package.json
- * at or above `cwd` (CallbackFunction ships every one of its `dependencies`, transitively). The
- * status handler uses Node's built-ins only, so none of them is needed; here they are the HipChat
- * proxy's (`@slack/web-api`, …), because the example shares the repository's package.json.
- */
-export function projectDependencies(cwd: string = process.cwd()): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(findPackageRoot(cwd), "package.json"), "utf8")) as {
-    dependencies?: Record<string, string>;
-  };
-  return Object.keys(manifest.dependencies ?? {});
-}
-
-/**
  * Builds the status service: an internal ALB at `settings.hostname` in front of the status handler.
  *
  * @param name The component's name; children are named `${name}-…`, and `/status` reports it.
@@ -100,15 +85,14 @@ export function createStatusService(
   return new PrivateLambdaService(
     name,
     {
-      callbackFactory,
+      // The module exporting callbackFactory(); the component bundles it with everything it imports.
+      entry: path.join(__dirname, "handler.ts"),
       // No `secrets`: the service has none, so there is no secret, no SECRET_ARN and no Secrets
       // Manager permission.
       environment: { SERVICE_NAME: name, SERVICE_VERSION: settings.version },
       memorySize: 128,
       timeout: 5,
       logRetentionInDays: settings.logRetentionInDays ?? 14,
-      // Ship no node_modules at all (the default exclusions, plus every project dependency).
-      excludePackages: [...DEFAULT_EXCLUDED_PACKAGES, ...projectDependencies()],
       vpcId: settings.vpcId,
       subnetIds: settings.subnetIds,
       allowedCidrBlocks: settings.allowedCidrBlocks,

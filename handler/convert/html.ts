@@ -49,11 +49,8 @@ const MAX_INDENT_DEPTH = 6;
 const BULLETS = ["•", "◦", "▪"];
 const RULE = "──────────";
 
-// Plain arrays, not Sets: Pulumi serializes this module by value into the Lambda and has no
-// support for Map or Set (an instance would arrive empty).
-
 /** Never shown by a browser, so never shown in Slack. */
-const DROPPED: readonly string[] = ["script", "style", "head", "title", "template", "noscript"];
+const DROPPED: ReadonlySet<string> = new Set(["script", "style", "head", "title", "template", "noscript"]);
 
 /** Elements rendered on their own lines. */
 const BLOCKS: readonly string[] = [
@@ -319,7 +316,7 @@ function flatText(root: Element, ctx: Ctx): string {
       s += node;
     } else if (node.type === ElementType.Text) {
       s += renderText(node.data, ctx);
-    } else if (isElement(node) && !DROPPED.includes(node.name)) {
+    } else if (isElement(node) && !DROPPED.has(node.name)) {
       // Keep words of separate blocks apart; the line structure itself is given up at this depth.
       const separate = node.name === "br" || BLOCKS.includes(node.name) || PARAGRAPHS.includes(node.name);
       if (separate) {
@@ -613,7 +610,7 @@ function render(html: string, plain: boolean): string {
       f.i += 1;
       if (node.type === ElementType.Text) {
         f.parts.push({ s: renderText(node.data, f.ctx) });
-      } else if (isElement(node) && !DROPPED.includes(node.name)) {
+      } else if (isElement(node) && !DROPPED.has(node.name)) {
         if (stack.length > MAX_DEPTH) {
           f.parts.push({ el: node, s: flatText(node, f.ctx) });
         } else {

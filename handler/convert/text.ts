@@ -2,6 +2,7 @@ import { replaceEmoticons } from "./emoticons";
 import { escapeSlack, stripControls } from "./escape";
 import { clip, ELLIPSIS, INPUT_MAX } from "./limits";
 import type { ConvertOptions } from "./types";
+import { SLACK_USER_ID } from "../patterns";
 
 /**
  * `@name` as HipChat recognised it: not glued to a preceding word, dot, path or another `@` (so the
@@ -9,9 +10,6 @@ import type { ConvertOptions } from "./types";
  * a name or a `.domain` part.
  */
 const MENTION = /(?<![\p{L}\p{N}_@.+\-/=])@([\p{L}\p{N}_]+)(?![\p{L}\p{N}_@-]|\.[\p{L}\p{N}_])/gu;
-
-/** Slack member IDs (`U…`, or `W…` on Enterprise Grid). Anything else would not be a mention. */
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 function translateMentions(text: string, users: Readonly<Record<string, string>> | undefined): string {
   return text.replace(MENTION, (match: string, rawName: string) => {

@@ -8,13 +8,15 @@ import { badRequest, unsupportedMediaType } from "../errors";
 
 export type BodyFields = Readonly<Record<string, unknown>>;
 
+/** Refuses invalid UTF-8 instead of replacing it, so a mangled body is a 400, not a mangled message. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Decodes the body into fields. An empty body is `{}`. */
 export function parseBody(req: ProxyRequest): BodyFields {
   if (req.body.length === 0) return {};
   let text: string;
   try {
-    // Built per call: a module-level TextDecoder is a native object Pulumi cannot serialize.
-    text = new TextDecoder("utf-8", { fatal: true }).decode(req.body);
+    text = UTF8.decode(req.body);
   } catch {
     throw badRequest("Request body is not valid UTF-8");
   }

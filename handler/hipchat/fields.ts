@@ -28,11 +28,7 @@ import type { BodyFields } from "./body";
 /** HipChat's documented limit for `message`. */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-/**
- * Builds the schemas. Called once per container (see createFieldParsers), never at module load:
- * superstruct's Struct objects hold arrow functions bound to `this`, which Pulumi's closure
- * serialization cannot capture, so they must be created at run time inside the Lambda.
- */
+/** The field schemas of every route. */
 function buildSchemas() {
   const FORMAT = enums(["html", "text"] as const);
   const COLOR = enums(["yellow", "green", "red", "purple", "gray", "random"] as const);
@@ -131,6 +127,8 @@ function buildSchemas() {
   return { NOTIFICATION, V1_MESSAGE, USER_MESSAGE, ROOM_MESSAGE, SHARE_LINK };
 }
 
+const SCHEMAS = buildSchemas();
+
 /** A message plus the HipChat-only extras the core still acts on. */
 export interface ParsedMessage extends HipChatMessage {
   notify: boolean;
@@ -151,7 +149,7 @@ export interface FieldParsers {
 }
 
 export function createFieldParsers(): FieldParsers {
-  const S = buildSchemas();
+  const S = SCHEMAS;
   return {
     notification(fields) {
       const f = check(fields, S.NOTIFICATION);

@@ -3,13 +3,16 @@
  * HTTPS by ARN vs by DNS validation, VPC vs security-group vs CIDR ingress, the options) and the
  * refusal paths. One setMocks for the file; each case builds its own instance under its own name.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ALBResult } from "aws-lambda";
 
 import type * as Components from "../../components";
+import { functionEnvironment } from "../../components/privateLambdaService";
 import {
   installPulumiMocks,
   isSecretValue,
@@ -25,6 +28,7 @@ import {
 const VPC_ID = "vpc-0123456789abcdef0";
 const VPC_CIDR = "10.42.0.0/16";
 const SECRET_VALUE = "s3cret-api-token-for-tests";
+const GREETER = path.join(__dirname, "fixtures", "greeter.ts");
 
 let mocks: PulumiMockHarness;
 let components: typeof Components;
@@ -44,7 +48,7 @@ afterAll(settled);
 /** Arguments every case starts from: HTTP only, a new zone, default ingress. */
 function baseArgs(): Components.PrivateLambdaServiceArgs {
   return {
-    callbackFactory: () => async (): Promise<ALBResult> => ({ statusCode: 200, body: "ok" }),
+    entry: GREETER,
     secrets: { apiToken: SECRET_VALUE },
     environment: { GREETING: "hello" },
     vpcId: VPC_ID,
@@ -91,6 +95,25 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
     // Nothing of this instance escaped the component.
     const stray = mocks.resources.filter((r) => r.name.startsWith(`${name}-`) && r.parent !== component.urn);
     expect(stray.map((r) => r.name)).toEqual([]);
+  });
+
+  it("has a generic type token and keeps stacks built under the old one by aliasing it", async () => {
+    expect(T.component).toBe("private-lambda-service:index:PrivateLambdaService");
+    const aliases = await Promise.all(
+      ((b.svc as unknown as { __aliases: pulumi.Input<string>[] }).__aliases ?? []).map((a) => unwrap(a)),
+    );
+    expect(aliases).toContain("urn:pulumi:stack::project::hipchat-proxy:index:PrivateLambdaService::plain");
+  });
+
+  it("exposes its children as typed fields, so a program can extend them", async () => {
+    const s = b.svc;
+    expect(await unwrap(s.function.arn)).toBe(await unwrap(s.functionArn));
+    expect(await unwrap(s.loadBalancer.dnsName)).toBe(await unwrap(s.albDnsName));
+    expect(await unwrap(s.securityGroup.id)).toBe(await unwrap(s.securityGroupId));
+    for (const child of [s.role, s.logGroup, s.targetGroup, s.listeners.http, s.zone, s.record, s.secret]) {
+      expect(child).toBeInstanceOf(pulumi.CustomResource);
+    }
+    expect(s.listeners.https).toBeUndefined();
   });
 
   it("builds an internal application load balancer that drops invalid header fields", () => {
@@ -258,48 +281,78 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
 });
 
 describe("package contents", () => {
-  /** The package folders in the function's code archive. */
-  async function packageEntries(fn: RecordedResource): Promise<string[]> {
-    const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
-    return Object.keys(assets).filter((k) => k.startsWith("node_modules/"));
+  /** The function's code archive: entry name → asset. */
+  async function archiveOf(fn: RecordedResource): Promise<Record<string, pulumi.asset.Asset | pulumi.asset.Archive>> {
+    return (fn.inputs.code as pulumi.asset.AssetArchive).assets;
   }
 
-  it("by default leaves out the runtime's AWS SDK, type declarations and dev tools", async () => {
-    const b = await build("pkg-default");
-    const entries = await packageEntries(b.get(T.fn, "-fn"));
-    expect(entries).toContain("node_modules/@slack/web-api");
-    expect(
-      entries.filter((e) =>
-        /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@types|@pulumi|@jest)\/|undici-types|typescript|jest/.test(e),
-      ),
-    ).toEqual([]);
-    // Nor nested inside included packages (p-retry keeps its own @types/retry; the component prunes it).
-    const assets = await (b.get(T.fn, "-fn").inputs.code as pulumi.asset.AssetArchive).assets;
-    const nested: string[] = [];
-    for (const [name, entry] of Object.entries(assets)) {
-      const files =
-        entry instanceof pulumi.asset.FileArchive
-          ? (fs.readdirSync(await entry.path, { recursive: true }) as string[])
-          : entry instanceof pulumi.asset.AssetArchive
-            ? Object.keys(await entry.assets)
-            : [];
-      nested.push(
-        ...files.filter((f) => /node_modules\/(@types\/|undici-types|typescript)/.test(f)).map((f) => `${name}/${f}`),
-      );
-    }
-    expect(nested).toEqual([]);
+  it("holds a tiny __index.js that requires the bundle, the bundle, and nothing from node_modules", async () => {
+    const b = await build("pkg");
+    const assets = await archiveOf(b.get(T.fn, "-fn"));
+    expect(Object.keys(assets).sort()).toEqual([".build/pkg/index.js", "__index.js"]);
+    const index = await (assets["__index.js"] as pulumi.asset.StringAsset).text;
+    expect(index).toContain("require(bundlePath)");
+    expect(index).toContain('"./.build/pkg/index.js"');
+    expect(Buffer.byteLength(index)).toBeLessThan(1024);
   });
 
-  it("takes both lists as arguments, so callers can change them", async () => {
-    const b = await build("pkg-custom", { runtimeProvidedPackages: [], excludePackages: [] });
-    const entries = await packageEntries(b.get(T.fn, "-fn"));
-    expect(entries).toEqual(
-      expect.arrayContaining([
-        "node_modules/@aws-sdk/client-secrets-manager",
-        "node_modules/@types/node",
-        "node_modules/undici-types",
-      ]),
+  it("builds the same bytes from the same sources, so an unchanged entry shows no diff", async () => {
+    const first = fs.readFileSync(".build/pkg/index.js");
+    await build("pkg-again");
+    expect(fs.readFileSync(".build/pkg-again/index.js").equals(first)).toBe(true);
+  });
+
+  it("keeps the runtime's AWS SDK out of the bundle and names in it, minified for Node 22", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "entry-"));
+    const entry = path.join(dir, "entry.ts");
+    fs.writeFileSync(
+      entry,
+      [
+        'import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";',
+        "export class NamedError extends Error {}",
+        "export function callbackFactory() {",
+        "  const client = new SecretsManagerClient({});",
+        "  return async () => ({ statusCode: 200, body: typeof client + new NamedError().constructor.name });",
+        "}",
+      ].join("\n"),
     );
+    await build("pkg-sdk", { entry });
+    const text = fs.readFileSync(".build/pkg-sdk/index.js", "utf8");
+    expect(text).toContain('require("@aws-sdk/client-secrets-manager")');
+    expect(text).toContain('"NamedError"');
+    expect(text.split("\n").length).toBeLessThan(10);
+  });
+
+  it("excludes every package of the project, which the bundle already contains", async () => {
+    const b = await build("pkg-deps");
+    const fn = b.get(T.fn, "-fn");
+    const manifest = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    const names = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.optionalDependencies ?? {})];
+    expect(plain(fn.inputs).codePathOptions).toBeUndefined(); // not an input of the AWS resource
+    expect(Object.keys(await archiveOf(fn)).filter((k) => k.startsWith("node_modules/"))).toEqual([]);
+    expect(names.length).toBeGreaterThan(3);
+  });
+
+  it("fails the program, naming the entry, when the entry does not build", () => {
+    expect(
+      () => new components.PrivateLambdaService("pkg-broken", { ...baseArgs(), entry: "/nonexistent/entry.ts" }),
+    ).toThrow(/Could not bundle \/nonexistent\/entry\.ts/);
+  });
+
+  it("runs: the archive as shipped answers through the bundle in a fresh Node process", async () => {
+    const b = await build("pkg-run");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pkg-run-"));
+    for (const [name, entry] of Object.entries(await archiveOf(b.get(T.fn, "-fn")))) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      const asset = entry as { text?: Promise<string>; path?: Promise<string> };
+      fs.writeFileSync(path.join(dir, name), asset.text ? await asset.text : fs.readFileSync(await asset.path!));
+    }
+    const out = execFileSync(
+      process.execPath,
+      ["-e", 'require("./__index.js").handler({ path: "/x" }, {}).then((r) => process.stdout.write(r.body))'],
+      { cwd: dir, env: { PATH: process.env.PATH, GREETING: "hi" } },
+    ).toString();
+    expect(out).toBe("hi /x");
   });
 });
 
@@ -476,15 +529,6 @@ describe("options", () => {
       aliases: [{ name: await unwrap(b.svc.albDnsName) }],
     });
   });
-
-  it("accepts a plain callback instead of a factory", async () => {
-    const b = await build("cb", {
-      callbackFactory: undefined,
-      callback: async (): Promise<ALBResult> => ({ statusCode: 204 }),
-    });
-    const assets = await (b.get(T.fn, "-fn").inputs.code as pulumi.asset.AssetArchive).assets;
-    expect(await (assets["__index.js"] as pulumi.asset.StringAsset).text).toContain("statusCode: 204");
-  });
 });
 
 describe("without secrets", () => {
@@ -540,15 +584,15 @@ describe("refusals", () => {
   });
 
   it("refuses a secret environment value when the values resolve", async () => {
-    const env = components.functionEnvironment({ PLAIN: "a", LEAK: pulumi.secret("b") }, "arn:secret");
+    const env = functionEnvironment({ PLAIN: "a", LEAK: pulumi.secret("b") }, "arn:secret");
     await expect(unwrap(env)).rejects.toThrow("environment.LEAK is a secret");
-    await expect(unwrap(components.functionEnvironment({ PLAIN: pulumi.output("a") }, "arn:secret"))).resolves.toEqual({
+    await expect(unwrap(functionEnvironment({ PLAIN: pulumi.output("a") }, "arn:secret"))).resolves.toEqual({
       PLAIN: "a",
       SECRET_ARN: "arn:secret",
     });
     // Without a secret there is no SECRET_ARN, and the check still runs.
-    await expect(unwrap(components.functionEnvironment({ PLAIN: "a" }, undefined))).resolves.toEqual({ PLAIN: "a" });
-    await expect(unwrap(components.functionEnvironment({ LEAK: pulumi.secret("b") }, undefined))).rejects.toThrow(
+    await expect(unwrap(functionEnvironment({ PLAIN: "a" }, undefined))).resolves.toEqual({ PLAIN: "a" });
+    await expect(unwrap(functionEnvironment({ LEAK: pulumi.secret("b") }, undefined))).rejects.toThrow(
       "environment.LEAK is a secret",
     );
   });

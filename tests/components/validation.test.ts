@@ -3,16 +3,13 @@
  * text an operator would read.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ALBResult } from "aws-lambda";
 
 import type { PrivateLambdaServiceArgs } from "../../components/privateLambdaService";
 import { checkIngressCidr, isOpenCidr, isWithinDomain, parentDomain, validateArgs } from "../../components/validation";
 
-const handler = async (): Promise<ALBResult> => ({ statusCode: 200 });
-
 function args(overrides: Partial<PrivateLambdaServiceArgs> = {}): PrivateLambdaServiceArgs {
   return {
-    callbackFactory: () => handler,
+    entry: "service/handler.ts",
     secrets: { token: "x" },
     vpcId: "vpc-0123456789abcdef0",
     subnetIds: ["subnet-a", "subnet-b"],
@@ -27,7 +24,7 @@ const provider = {} as pulumi.ProviderResource;
 describe("validateArgs accepts", () => {
   it.each<[string, Partial<PrivateLambdaServiceArgs>]>([
     ["the minimum", {}],
-    ["a plain callback", { callbackFactory: undefined, callback: handler }],
+    ["a reserved concurrency", { reservedConcurrency: 50 }],
     ["no secrets at all", { secrets: undefined }],
     ["HTTPS by certificate ARN", { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123" }],
     [
@@ -69,15 +66,11 @@ describe("validateArgs accepts", () => {
 describe("validateArgs refuses", () => {
   it.each<[string, Partial<PrivateLambdaServiceArgs>, string]>([
     // the function
+    ["no entry module", { entry: " " }, "[entry] is required: the path of the module that exports callbackFactory()."],
     [
-      "both callback and callbackFactory",
-      { callback: handler },
-      "Only one of [callback] or [callbackFactory] can be specified.",
-    ],
-    [
-      "neither callback nor callbackFactory",
-      { callbackFactory: undefined },
-      "One of [callback] or [callbackFactory] must be specified.",
+      "a reserved concurrency of zero (the function would never run)",
+      { reservedConcurrency: 0 },
+      "reservedConcurrency must be an integer from 1 to 10000; got 0.",
     ],
     ["memory out of range", { memorySize: 64 }, "memorySize must be an integer from 128 to 10240; got 64."],
     ["a fractional timeout", { timeout: 2.5 }, "timeout must be an integer from 1 to 900; got 2.5."],

@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { loadStackConfig, parseHipChatTokens, parseRooms, parseUsers } from "../../config";
+import { loadStackConfig } from "../../config";
+import { parseSettings, parseTokenList, rawSettings, SettingsError, type SettingsFile } from "../../handler/settings";
 import { unwrap } from "../support/pulumiMocks";
 
 const NS = "hipchat-proxy";
@@ -166,7 +167,11 @@ describe("loadStackConfig", () => {
       { secretTtlSeconds: "100000" },
       "Config hipchat-proxy:secretTtlSeconds must be an integer from 0 to 86400, got 100000.",
     ],
-    ["a user mapped to a name", { users: { jdoe: "@jdoe" } }, 'user "jdoe" must map to a Slack user ID (U… or W…)'],
+    [
+      "a user mapped to a name",
+      { users: { jdoe: "@jdoe" } },
+      'users.jdoe is invalid: "@jdoe" is not a Slack user ID (U… or W…)',
+    ],
     [
       "a malformed extension layer",
       { secretsExtensionLayerArn: "AWS-Parameters-and-Secrets-Lambda-Extension" },
@@ -192,9 +197,7 @@ describe("loadStackConfig", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toContain(
-      'Config hipchat-proxy:hipchatTokens entry 0 must be an object with a "token" of 8 to 256 characters',
-    );
+    expect(err?.message).toContain("Config hipchat-proxy:hipchatTokens.0.token is invalid");
     expect(err?.message).not.toContain("short");
     const notJson = load({ ...minimal(), hipchatTokens: "tok-not-json-12345" });
     const jsonErr = await unwrap(notJson.hipchatTokens).then(
@@ -210,47 +213,75 @@ describe("loadStackConfig", () => {
   });
 });
 
-describe("parsers", () => {
-  const fail = (msg: string) => new Error(msg);
+describe("one settings model: the stack refuses what the function would refuse", () => {
+  /** What the function does with the same settings: its cold-start parser, fed the shipped document. */
+  const handlerRefuses = (settings: SettingsFile): string | undefined => {
+    try {
+      parseSettings(rawSettings(settings));
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  const LONG = "R".repeat(101);
 
-  it("parseRooms keeps channels and {channel, id?, name?}, and refuses anything else", () => {
-    expect(parseRooms({ A: "#a", B: { channel: "#b" }, "7": { channel: "#c", id: 7, name: "Seven" } }, fail)).toEqual({
-      A: "#a",
-      B: { channel: "#b" },
-      "7": { channel: "#c", id: 7, name: "Seven" },
-    });
-    expect(() => parseRooms({ A: "" }, fail)).toThrow('room "A" must map to a channel name or {channel, id?, name?}');
-    expect(() => parseRooms({ A: { channel: "#a", chanel: "#b" } }, fail)).toThrow(
-      'room "A" has unknown field(s) chanel',
-    );
-    expect(() => parseRooms({ A: { channel: "#a", id: "7" } }, fail)).toThrow(
-      "id must be the room's numeric HipChat ID",
-    );
-    expect(() => parseRooms(["#a"], fail)).toThrow("must be a non-empty map");
+  it.each<[string, Record<string, unknown>, string]>([
+    ["a channel with a space", { rooms: { Ops: "ops channel" } }, "Config hipchat-proxy:rooms.Ops is invalid"],
+    [
+      "two rooms differing only in case",
+      { rooms: { Ops: "#ops", ops: "#ops2" } },
+      'rooms "Ops" and "ops" both answer to',
+    ],
+    ["a room name over 100 characters", { rooms: { [LONG]: "#ops" } }, "Config hipchat-proxy:rooms"],
+    [
+      "a default channel with a space",
+      { defaultChannel: "hipchat general" },
+      "hipchat-proxy:defaultChannel is invalid",
+    ],
+    [
+      "a room whose name is another room's key",
+      { rooms: { Ops: "#ops", X: { channel: "#x", name: "ops" } } },
+      "both answer to",
+    ],
+    ["a room field the proxy does not know", { rooms: { Ops: { channel: "#ops", chanel: "#x" } } }, "rooms.Ops"],
+    ["a user mapped to something not a Slack ID", { users: { jdoe: "jdoe" } }, "hipchat-proxy:users.jdoe is invalid"],
+  ])("%s", (_, overrides, message) => {
+    const values = { ...minimal(), ...overrides };
+    expect(() => load(values)).toThrow(message);
+    expect(
+      handlerRefuses({
+        rooms: values.rooms,
+        defaultChannel: values.defaultChannel,
+        users: values.users,
+      }),
+    ).toBeDefined();
   });
 
-  it("parseUsers accepts U… and W… IDs", () => {
-    expect(parseUsers({ a: "U0123", "b@example.com": "W0456" }, fail)).toEqual({
-      a: "U0123",
-      "b@example.com": "W0456",
-    });
-    expect(() => parseUsers("U0123", fail)).toThrow("must be a map");
+  it.each<[string, unknown[], string]>([
+    ["a token with a space", [{ token: "hipchat token 1" }], "hipchat-proxy:hipchatTokens.0.token is invalid"],
+    ["a repeated token", [{ token: "hipchat-token-1" }, { token: "hipchat-token-1" }], "repeats a token"],
+    ["an empty list", [], "at least one token"],
+    ["an unknown field", [{ token: "hipchat-token-1", room: ["x"] }], "hipchatTokens.0"],
+  ])("refuses hipchatTokens with %s, without quoting the secret", async (_, tokens, message) => {
+    const cfg = load({ ...minimal(), hipchatTokens: tokens });
+    const err = await unwrap(cfg.hipchatTokens).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain(message);
+    expect(err?.message).not.toContain("hipchat-token-1");
+    expect(() => parseTokenList(tokens, "hipchatTokens")).toThrow(SettingsError);
   });
 
-  it("parseHipChatTokens accepts [{token, rooms?}] and refuses duplicates, unknown fields and empty room lists", () => {
-    expect(parseHipChatTokens([{ token: "abcdefgh", rooms: ["Deploys", 42] }, { token: "ijklmnop" }], fail)).toEqual([
-      { token: "abcdefgh", rooms: ["Deploys", 42] },
-      { token: "ijklmnop" },
-    ]);
-    expect(() => parseHipChatTokens([], fail)).toThrow("must be a non-empty list");
-    expect(() => parseHipChatTokens([{ token: "abcdefgh" }, { token: "abcdefgh" }], fail)).toThrow(
-      "entry 1 repeats a token",
-    );
-    expect(() => parseHipChatTokens([{ token: "abcdefgh", room: ["x"] }], fail)).toThrow(
-      "entry 0 has unknown field(s) room",
-    );
-    expect(() => parseHipChatTokens([{ token: "abcdefgh", rooms: [] }], fail)).toThrow(
-      "entry 0: rooms must be a non-empty list",
-    );
+  it("ships exactly the settings it checked", () => {
+    const cfg = load({ ...minimal(), users: { jdoe: "U0123ABCD" } });
+    expect(cfg.settings).toEqual({
+      rooms: { Deploys: "#deploys" },
+      defaultChannel: "#hipchat",
+      users: { jdoe: "U0123ABCD" },
+      translateMentions: true,
+      secretTtlSeconds: 300,
+    });
+    expect(handlerRefuses(cfg.settings)).toBeUndefined();
   });
 });

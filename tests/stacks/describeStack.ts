@@ -14,7 +14,7 @@ import { formatViolations, runPoliciesOnResources } from "../../policy/testing";
 
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 const HOSTNAME = "hipchat-proxy.private.example.com";
-const COMPONENT = "hipchat-proxy:index:PrivateLambdaService";
+const COMPONENT = "private-lambda-service:index:PrivateLambdaService";
 
 export function describeStack(stack: StackName): void {
   describe(`stack ${stack}: index.ts with the committed Pulumi.${stack}.yaml`, () => {
@@ -275,23 +275,21 @@ export function describeStack(stack: StackName): void {
       expect(source).toContain("exports.handler");
     });
 
-    it("passes the routing settings as plain environment variables", () => {
-      const vars = plain(one("aws:lambda/function:Function").inputs.environment.variables);
-      expect(Object.keys(vars).sort()).toEqual(
-        [
-          "DEFAULT_CHANNEL",
-          "ROOM_CHANNELS",
-          "SECRET_ARN",
-          "SECRET_TTL_SECONDS",
-          "TRANSLATE_MENTIONS",
-          "USER_MAP",
-        ].sort(),
-      );
-      expect(JSON.parse(vars.ROOM_CHANNELS)).toEqual(cfg.rooms);
-      expect(JSON.parse(vars.USER_MAP)).toEqual(cfg.users ?? {});
-      expect(vars.DEFAULT_CHANNEL).toBe(cfg.defaultChannel);
-      expect(vars.TRANSLATE_MENTIONS).toBe(String(cfg.translateMentions ?? true));
-      expect(vars.SECRET_TTL_SECONDS).toBe(String(cfg.secretTtlSeconds ?? 300));
+    it("ships the routing settings as a file next to the bundle, keeping the environment small", async () => {
+      const fn = one("aws:lambda/function:Function");
+      const vars = plain(fn.inputs.environment.variables);
+      expect(Object.keys(vars).sort()).toEqual(["SECRET_ARN", "SETTINGS_FILE"]);
+      expect(vars.SETTINGS_FILE).toBe("settings.json");
+      const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
+      const file = assets[".build/hipchat-proxy/settings.json"] as pulumi.asset.FileAsset;
+      const shipped = JSON.parse(require("node:fs").readFileSync(await file.path, "utf8"));
+      expect(shipped).toEqual({
+        rooms: cfg.rooms,
+        defaultChannel: cfg.defaultChannel,
+        users: cfg.users ?? {},
+        translateMentions: cfg.translateMentions ?? true,
+        secretTtlSeconds: cfg.secretTtlSeconds ?? 300,
+      });
     });
 
     it("passes the guardrails policy pack (policy/) with no mandatory violation", () => {

@@ -370,7 +370,7 @@ export async function installPulumiMocks(options: PulumiMockOptions = {}): Promi
 
 /** The type tokens the component creates, for finding resources in a mock run. */
 export const TYPES = {
-  component: "hipchat-proxy:index:PrivateLambdaService",
+  component: "private-lambda-service:index:PrivateLambdaService",
   alb: "aws:lb/loadBalancer:LoadBalancer",
   tg: "aws:lb/targetGroup:TargetGroup",
   listener: "aws:lb/listener:Listener",

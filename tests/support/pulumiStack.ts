@@ -108,12 +108,19 @@ export interface StackRun {
 }
 
 /**
- * Configures Pulumi for `stack`, installs the mocks, then imports index.ts (after, so its resources
+ * Configures Pulumi for `stack` (the committed stack file, with `options.config` keys replaced), installs the mocks, then imports index.ts (after, so its resources
  * are created under the mocks) and waits until every registration has finished.
  */
-export async function runStack(stack: StackName, options: { preview?: boolean } = {}): Promise<StackRun> {
+export async function runStack(
+  stack: StackName,
+  options: { preview?: boolean; config?: Record<string, unknown> } = {},
+): Promise<StackRun> {
   const file = readStackFile(stack);
   const { values, secretKeys } = configForTest(stack);
+  // Keys of the project's namespace to replace, as `pulumi config set` would (objects as JSON).
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    values[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
   pulumi.runtime.setAllConfig(values, secretKeys);
   const mocks = await installPulumiMocks({
     project: PROJECT,
