@@ -582,6 +582,80 @@ describe("run steps", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Backends: Pulumi Cloud or self-managed, chosen by PULUMI_BACKEND_URL
+// ---------------------------------------------------------------------------------------------
+
+describe("the Pulumi backend", () => {
+  const pulumiSteps = allJobs().flatMap(({ file, id, job }) =>
+    job.steps.filter(usesAction("pulumi/actions")).map((s) => ({ file, id, job, s })),
+  );
+
+  it("is logged in to from PULUMI_BACKEND_URL when set, else Pulumi Cloud with PULUMI_ACCESS_TOKEN", () => {
+    expect(pulumiSteps.length).toBeGreaterThan(2);
+    for (const { file, id, s } of pulumiSteps) {
+      expect({ file, id, cloudUrl: s.with?.["cloud-url"], env: s.env }).toEqual({
+        file,
+        id,
+        // An empty cloud-url makes pulumi/actions run `pulumi login` (Pulumi Cloud).
+        cloudUrl: "${{ vars.PULUMI_BACKEND_URL }}",
+        env: {
+          PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+          PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+        },
+      });
+    }
+  });
+
+  it("is reached after the AWS credentials: an S3 backend and a KMS secrets provider need them", () => {
+    for (const { file, id, job } of pulumiSteps) {
+      const aws = job.steps.findIndex(usesAction("aws-actions/configure-aws-credentials"));
+      const pulumi = job.steps.findIndex(usesAction("pulumi/actions"));
+      expect({ file, id, before: aws >= 0 && aws < pulumi }).toEqual({ file, id, before: true });
+    }
+  });
+
+  it.each(workflowFiles)("%s computes stack names from the same settings", (file) => {
+    const step = workflows[file].jobs.stacks.steps.find((s) => s.id === "matrix");
+    expect(step?.env).toEqual({
+      PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+      PULUMI_ORG: "${{ vars.PULUMI_ORG }}",
+    });
+  });
+
+  it("names stacks as the docs say, for both backends", () => {
+    const docs = read("docs/ci-and-bootstrap.md");
+    const cloud = buildMatrices({ root, env: { PULUMI_ORG: "ORG" } }).preview.map((e) => e.stackName);
+    const s3 = buildMatrices({ root, env: { PULUMI_BACKEND_URL: "s3://b", PULUMI_ORG: "ORG" } }).preview.map(
+      (e) => e.stackName,
+    );
+    expect(cloud).toEqual(stackFiles.map((st) => `ORG/${st}`));
+    expect(s3).toEqual(stackFiles);
+    expect(docs).toContain("| Pulumi Cloud | `PULUMI_BACKEND_URL` unset | `<PULUMI_ORG>/<stack>`");
+    expect(docs).toContain("| self-managed (S3) | `PULUMI_BACKEND_URL` set | `<stack>`");
+  });
+});
+
+describe("docs/ci-and-bootstrap.md", () => {
+  const docs = read("docs/ci-and-bootstrap.md");
+  const allText = workflowFiles.map((f) => sources[f]).join("\n");
+
+  it("documents every repository variable and secret the workflows read", () => {
+    const settings = new Set(
+      expressionsIn(allText).flatMap((e) => [...e.matchAll(/\b(?:vars|secrets)\.(\w+)/g)].map((m) => m[1])),
+    );
+    expect(settings.size).toBeGreaterThan(3);
+    for (const name of settings) {
+      expect({ name, documented: docs.includes(`\`${name}\``) }).toEqual({ name, documented: true });
+    }
+  });
+
+  it("documents the approval environment and every role name CI assumes", () => {
+    expect(docs).toContain(`\`${ci.productionEnvironment}\``);
+    for (const role of Object.values(ci.roles)) expect(docs).toContain(`\`${role}\``);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Node
 // ---------------------------------------------------------------------------------------------
 
