@@ -1,0 +1,3 @@
+import { describeBootstrapStack } from "./runBootstrap";
+
+describeBootstrapStack("dev");
