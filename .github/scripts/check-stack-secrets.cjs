@@ -134,13 +134,18 @@ function checkStackSecrets({ root = REPO_ROOT, stacks, env = process.env, log = 
       });
     }
     if (backend.kind === "self-managed" && anySecure && !passphrase && !(secretsProvider && encryptedKey)) {
+      const name = qualifiedStackName(stack, backend);
       problems.push({
         file: s.file,
-        message:
+        message: [
           `${s.file} has secure values but no encryptionsalt or secretsprovider/encryptedkey: they were encrypted by ` +
-          "Pulumi Cloud's default secrets provider, which a self-managed backend cannot decrypt. While still logged in to " +
-          `Pulumi Cloud, run: pulumi stack change-secrets-provider --stack <org>/${stack} '${(env.PULUMI_SECRETS_PROVIDER ?? "").trim() || "awskms://alias/<key>?region=<region>"}' ` +
-          `and commit ${s.file}; then move the state (${DOC}).`,
+            "Pulumi Cloud's default secrets provider, which a self-managed backend cannot decrypt. Move the stack " +
+            `(${DOC}, "Moving existing stacks"), or re-create its secrets for the backend:`,
+          `  ${loginCommand(backend)}`,
+          `  ${initCommand(backend, name, env)}    # only if the stack does not exist there yet`,
+          ...ci.requiredSecrets.map((key) => `  ${setCommand(key, name)}`),
+          `then commit ${s.file}.`,
+        ].join("\n"),
       });
     }
   }

@@ -135,7 +135,9 @@ describe("check-stack-secrets", () => {
   it("fails values encrypted by Pulumi Cloud when the backend is self-managed", () => {
     const cloudEncrypted = tmpRepo({ "Pulumi.dev.yaml": BASE + secure(ci.requiredSecrets) });
     const [problem] = checkStackSecrets({ root: cloudEncrypted, env: S3 });
-    expect(problem.message).toContain("pulumi stack change-secrets-provider --stack <org>/dev 'awskms://");
+    expect(problem.message).toContain("which a self-managed backend cannot decrypt");
+    expect(problem.message).toContain("pulumi stack init dev --secrets-provider 'awskms://");
+    expect(problem.message).toContain("pulumi config set --secret --stack dev slackToken");
 
     const kms = tmpRepo({
       "Pulumi.dev.yaml": `secretsprovider: awskms://alias/pulumi-hipchat-proxy?region=eu-west-1\nencryptedkey: AQICAHg\n${BASE}${secure(ci.requiredSecrets)}`,
