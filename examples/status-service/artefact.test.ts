@@ -9,15 +9,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
 import {
-  albEvent,
   type ContainerRun,
   invokeInContainer,
   unpackArtefact,
   type UnpackedArtefact,
 } from "../../tests/artefact/lambdaArtefact";
+import { albEvent, type EventSpec } from "../../tests/support/albEvents";
 import { plain, type RecordedResource } from "../../tests/support/pulumiMocks";
 import { createStatusHandler } from "./handler";
-import { type ExampleRun, runExampleStack, singleValue } from "./testSupport";
+import { type ExampleRun, runExampleStack } from "./testSupport";
 
 let run: ExampleRun;
 let fn: RecordedResource;
@@ -55,46 +55,30 @@ function containerEnv(overrides: Record<string, string> = {}): Record<string, st
   };
 }
 
-/** An event as this service's target group delivers it (its header form). */
-function event(spec: Omit<Parameters<typeof albEvent>[0], "targetGroupArn">): ALBEvent {
-  const multi = albEvent({
+/** An event as this service's target group delivers it (its header form, its hostname). */
+function event(spec: EventSpec): ALBEvent {
+  return albEvent({
     ...spec,
     targetGroupArn,
-    headers: {
-      host: [run.file.project.hostname as string],
-      "x-forwarded-port": ["80"],
-      "x-forwarded-proto": ["http"],
-      ...spec.headers,
-    },
+    host: run.file.project.hostname as string,
+    headerForm: multiValueTargetGroup ? "multi" : "single",
   });
-  return multiValueTargetGroup ? multi : singleValue(multi);
 }
-
-const json = { "content-type": ["application/json"] };
 
 /** The requests one container serves, in order. */
 function requests(): ALBEvent[] {
   return [
-    event({ method: "GET", path: "/healthz", headers: { "user-agent": ["ELB-HealthChecker/2.0"] } }),
-    event({ method: "GET", path: "/status" }),
-    event({
-      method: "POST",
-      path: "/echo",
-      headers: json,
-      body: JSON.stringify({ hello: "world", n: [1, 2, 3], nested: { ok: true }, text: "héllo ✓" }),
-    }),
+    event({ url: "/healthz", headers: { "user-agent": "ELB-HealthChecker/2.0" } }),
+    event({ url: "/status" }),
+    event({ url: "/echo", json: { hello: "world", n: [1, 2, 3], nested: { ok: true }, text: "héllo ✓" } }),
     // The ALB base64-encodes bodies of types other than text/JSON/JavaScript/XML.
-    {
-      ...event({ method: "POST", path: "/echo", headers: { "content-type": ["application/merge-patch+json"] } }),
-      body: Buffer.from('{"patch":1}').toString("base64"),
-      isBase64Encoded: true,
-    },
-    event({ method: "POST", path: "/echo", headers: json, body: "{not json" }),
-    event({ method: "POST", path: "/echo", headers: { "content-type": ["text/plain"] }, body: "hi" }),
-    event({ method: "GET", path: "/echo" }),
-    event({ method: "GET", path: "/nowhere", query: { q: ["1"] } }),
-    event({ method: "HEAD", path: "/status" }),
-    event({ method: "GET", path: "/status" }),
+    event({ url: "/echo", body: '{"patch":1}', contentType: "application/merge-patch+json" }),
+    event({ url: "/echo", json: "{not json" }),
+    event({ method: "POST", url: "/echo", body: "hi", contentType: "text/plain" }),
+    event({ url: "/echo" }),
+    event({ url: "/nowhere?q=1" }),
+    event({ method: "HEAD", url: "/status" }),
+    event({ url: "/status" }),
   ];
 }
 
@@ -211,11 +195,7 @@ describe("a misconfigured container", () => {
   it("answers every request, the health check included, with a 503 naming the problem, and logs it", async () => {
     const env = containerEnv();
     delete env.SERVICE_VERSION;
-    const container = await invokeInContainer(
-      packageDir,
-      [event({ method: "GET", path: "/healthz" }), event({ method: "GET", path: "/status" })],
-      env,
-    );
+    const container = await invokeInContainer(packageDir, [event({ url: "/healthz" }), event({ url: "/status" })], env);
     for (const r of container.results) {
       expect(r.statusCode).toBe(503);
       expect(JSON.parse(r.body ?? "")).toEqual({

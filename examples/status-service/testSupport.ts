@@ -7,7 +7,6 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ALBEvent } from "aws-lambda";
 
 import { installPulumiMocks, type PulumiMockHarness, settled, unwrap } from "../../tests/support/pulumiMocks";
 import { parseStackFile, type StackFile } from "../../tests/support/pulumiStack";
@@ -55,19 +54,4 @@ export async function runExampleStack(): Promise<ExampleRun> {
   await unwrap(program.functionArn);
   await settled();
   return { file, mocks, program };
-}
-
-/**
- * An ALB event in the single-value form (a target group with multi-value headers off, this
- * service's setting): each header and query key keeps its last value, as the ALB does.
- */
-export function singleValue(event: ALBEvent): ALBEvent {
-  const last = (record: Record<string, string[] | undefined> | undefined): Record<string, string> =>
-    Object.fromEntries(
-      Object.entries(record ?? {})
-        .filter((entry): entry is [string, string[]] => entry[1] !== undefined && entry[1].length > 0)
-        .map(([key, values]) => [key, values[values.length - 1]]),
-    );
-  const { multiValueHeaders, multiValueQueryStringParameters, ...rest } = event;
-  return { ...rest, headers: last(multiValueHeaders), queryStringParameters: last(multiValueQueryStringParameters) };
 }

@@ -14,14 +14,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
 import { createLambdaHandler } from "../../handler";
-import { albEvent as factoryEvent, type EventSpec } from "../support/albEvents";
+import { albEvent, type EventSpec } from "../support/albEvents";
 
 import { plain, type RecordedResource } from "../support/pulumiMocks";
 import { runStack, type StackRun } from "../support/pulumiStack";
 import { startSecretsStandIn, type SecretsStandIn } from "../support/secretsStandIn";
 import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
 import {
-  albEvent,
   type ContainerRun,
   folderSize,
   invokeInContainer,
@@ -47,11 +46,15 @@ beforeAll(async () => {
 afterAll(() => artefact?.remove());
 
 describe("the package", () => {
-  it("holds a tiny __index.js that loads the bundle, the bundle, and nothing else", () => {
+  it("holds a tiny __index.js that loads the bundle, the bundle and its settings, nothing else", () => {
     const { bytes, files } = folderSize(packageDir);
     // Printed on purpose: the size of what is uploaded to Lambda.
     console.log(`Lambda package: ${(bytes / 1024).toFixed(0)} KB unpacked, ${files} files: ${entries.join(", ")}`);
-    expect([...entries].sort()).toEqual([".build/hipchat-proxy/index.js", "__index.js"]);
+    expect([...entries].sort()).toEqual([
+      ".build/hipchat-proxy/index.js",
+      ".build/hipchat-proxy/settings.json",
+      "__index.js",
+    ]);
     const index = fs.readFileSync(path.join(packageDir, "__index.js"), "utf8");
     expect(index.length).toBeLessThan(1024);
     expect(index).toContain('"./.build/hipchat-proxy/index.js"');
@@ -111,27 +114,27 @@ describe("invoked like Lambda, against the Slack and Secrets Manager stand-ins",
     const token = run.secrets.hipchatTokens[0].token; // limited to the Deploys room
     const notify = (i: number) =>
       albEvent({
-        method: "POST",
-        path: "/v2/room/Deploys/notification",
+        url: "/v2/room/Deploys/notification",
         targetGroupArn,
-        headers: { "content-type": ["application/json"], authorization: [`Bearer ${token}`] },
-        body: JSON.stringify({ message: `deploy ${i} finished`, message_format: "text", color: "green" }),
+        headerForm: "multi",
+        proto: "https",
+        headers: { authorization: `Bearer ${token}` },
+        json: { message: `deploy ${i} finished`, message_format: "text", color: "green" },
       });
     const events = [
       ...Array.from({ length: notifications }, (_, i) => notify(i)),
       albEvent({
-        method: "GET",
-        path: "/healthz",
+        url: "/healthz",
         targetGroupArn,
-        headers: { "user-agent": ["ELB-HealthChecker/2.0"] },
+        headerForm: "multi",
+        headers: { "user-agent": "ELB-HealthChecker/2.0" },
       }),
       albEvent({
-        method: "POST",
-        path: "/v2/room/Deploys/notification",
+        url: "/v2/room/Deploys/notification?auth_token=not-a-configured-token",
         targetGroupArn,
-        query: { auth_token: ["not-a-configured-token"] },
-        headers: { "content-type": ["application/json"] },
-        body: JSON.stringify({ message: "should not arrive" }),
+        headerForm: "multi",
+        proto: "https",
+        json: { message: "should not arrive" },
       }),
     ];
     container = await invokeInContainer(packageDir, events, {
@@ -259,9 +262,9 @@ describe("the serialized handler behaves exactly like its source", () => {
       { method: "GET", url: `/v2/room/Deploys/history?${q}` },
       { url: `/v2/room/a%00b/notification?${q}`, json: { message: "x" } },
     ];
-    const built = specs.map((s) => factoryEvent({ ...s, headerForm: "multi" }));
+    const built = specs.map((s) => albEvent({ ...s, headerForm: "multi" }));
     built.push({
-      ...factoryEvent({ url: `/v2/room/Deploys/notification?${q}`, form: { message: "x" }, headerForm: "multi" }),
+      ...albEvent({ url: `/v2/room/Deploys/notification?${q}`, form: { message: "x" }, headerForm: "multi" }),
       body: "!!!",
     });
     return built;

@@ -5,7 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-import { albEvent, invokeInContainer, type UnpackedArtefact, unpackArtefact } from "../artefact/lambdaArtefact";
+import { invokeInContainer, type UnpackedArtefact, unpackArtefact } from "../artefact/lambdaArtefact";
+import { albEvent } from "../support/albEvents";
 import { plain, type RecordedResource } from "../support/pulumiMocks";
 import { runStack, type StackRun } from "../support/pulumiStack";
 import { type SecretsStandIn, startSecretsStandIn } from "../support/secretsStandIn";
@@ -59,11 +60,11 @@ it("delivers a message for the 2,000th room, with a mention of the 5,000th user,
       artefact.packageDir,
       [
         albEvent({
-          method: "POST",
-          path: `/v2/room/${encodeURIComponent(`Room ${ROOMS}`)}/notification`,
+          url: `/v2/room/${encodeURIComponent(`Room ${ROOMS}`)}/notification`,
           targetGroupArn,
-          headers: { "content-type": ["application/json"], authorization: [`Bearer ${token}`] },
-          body: JSON.stringify({ message: `hello @user${USERS}`, message_format: "text" }),
+          headerForm: "multi",
+          headers: { authorization: `Bearer ${token}` },
+          json: { message: `hello @user${USERS}`, message_format: "text" },
         }),
       ],
       {

@@ -1,6 +1,7 @@
 /**
- * ALB event factories: build events the way an Application Load Balancer delivers them, in either
- * header form, so tests read as "a client sent this" rather than as hand-written event literals.
+ * The one ALB event factory of the test suites (unit, fault, audit, artefact, example and bench):
+ * events built the way an Application Load Balancer delivers them, in either header form, so tests
+ * read as "a client sent this" rather than as hand-written event literals.
  */
 import type { ALBEvent } from "aws-lambda";
 
@@ -16,19 +17,30 @@ export interface EventSpec {
   form?: Record<string, string> | string;
   body?: string;
   contentType?: string;
+  /** Single-value headers and query (the target group's default) or multi-value. Default: single. */
   headerForm?: HeaderForm;
+  /** The target group the event comes from. Default: a fixed example ARN. */
+  targetGroupArn?: string;
+  /** The Host header the client sent. Default: the stacks' private hostname. */
+  host?: string;
+  /** The listener the request arrived on: http (:80) or https (:443). Default: http. */
+  proto?: "http" | "https";
 }
+
+/** The target group ARN events carry unless a spec gives one. */
+export const EXAMPLE_TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc";
 
 const TEXT = /^(text\/|application\/json|application\/javascript|application\/xml)/i;
 
 export function albEvent(spec: EventSpec): ALBEvent {
   const [path, rawQuery = ""] = spec.url.split(/\?(.*)/s, 2);
+  const proto = spec.proto ?? "http";
   const headers: Record<string, string[]> = {
-    host: ["hipchat-proxy.private.example.com"],
+    host: [spec.host ?? "hipchat-proxy.private.example.com"],
     "x-amzn-trace-id": ["Root=1-67890abc-0123456789abcdef01234567"],
     "x-forwarded-for": ["10.0.1.23"],
-    "x-forwarded-port": ["80"],
-    "x-forwarded-proto": ["http"],
+    "x-forwarded-port": [proto === "https" ? "443" : "80"],
+    "x-forwarded-proto": [proto],
   };
   for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = Array.isArray(v) ? v : [v];
 
@@ -56,9 +68,7 @@ export function albEvent(spec: EventSpec): ALBEvent {
     });
 
   const event: ALBEvent = {
-    requestContext: {
-      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" },
-    },
+    requestContext: { elb: { targetGroupArn: spec.targetGroupArn ?? EXAMPLE_TARGET_GROUP_ARN } },
     httpMethod: spec.method ?? (body ? "POST" : "GET"),
     path,
     body: base64 ? Buffer.from(body, "utf8").toString("base64") : body,
@@ -81,11 +91,9 @@ export function albEvent(spec: EventSpec): ALBEvent {
 }
 
 /** The ALB health checker's event: a GET of the path, its user agent, no body, no query. */
-export function healthCheckEvent(path = "/healthz"): ALBEvent {
+export function healthCheckEvent(path = "/healthz", targetGroupArn = EXAMPLE_TARGET_GROUP_ARN): ALBEvent {
   return {
-    requestContext: {
-      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" },
-    },
+    requestContext: { elb: { targetGroupArn } },
     httpMethod: "GET",
     path,
     queryStringParameters: {},
