@@ -1,524 +1,710 @@
 /**
- * `npm run bench`: the proxy's performance budget, measured on this machine against local stand-ins
- * on 127.0.0.1, each figure next to a baseline measured in the same run (bench/baseline.ts: a minimal
- * ALB handler doing one `fetch` POST of the text to the same Slack stand-in).
+ * `npm run bench`: the proxy's performance budget, measured on this machine against the local
+ * stand-ins, each figure as a ratio to a baseline measured in the same run (docs/performance.md).
  *
- *   1. warm overhead per request       target: ratio ≤ 1.2 to the baseline
- *   2. cold start of the artefact       target: ratio ≤ 2.0 to the baseline's cold start
- *   3. connections / secret fetches     expected: 1 and 1 per container over N invocations
- *   4. package size (unpacked)          target: ≤ 3 MB
- *   5. conversion throughput            msgs/s, html and text, on the converter's corpus
+ *   cold start   process start → first answer, fresh processes killed at their answer, all sides
+ *                interleaved in rounds (shuffled order); paired ratios per round, wall and CPU:
+ *                  SDK path        the deployed bundle ÷ baselines/sdk.js         target ≤ 1.3×
+ *                  extension path  the deployed bundle ÷ baselines/extension.js   target ≤ 1.5×
+ *                  old reference   either ÷ baselines/oneFetch.js (no secret read), for context
+ *                  peer            baselines/peer.py (Python urllib), when python3 is present
+ *   warm         the deployed bundle ÷ baselines/sdk.js in one process, alternating blocks  ≤ 1.3×
+ *   container    Slack connections and secret reads over 200 invocations of one container  = 1, 1
+ *   package      the deployed archive, unpacked                                            ≤ 0.6 MB
+ *   profiles     `node --cpu-prof` of cold starts of the bundle and of the SDK baseline (in turn), and
+ *                CPU profiles of warm requests to each, summarized by module (bench/profile.ts)
  *
- * It prints a table and writes bench/results.json. It is a benchmark, not a test: it never fails on
- * a timing (exit code 0 whatever the figures), only when it cannot run at all. Settings:
- * BENCH_WARM_N (requests per side, default 2000), BENCH_COLD_RUNS (default 10), BENCH_CONNECTIONS_N
- * (default 200), BENCH_SKIP_ARTEFACT=1 (parts 2 and 4 need Pulumi's closure serialization, ~10 s).
+ * The measured artefact is the dev stack's function code as the program computes it under Pulumi
+ * mocks (bench/artefact.ts). Every measured process runs on Node 22 with only what the Lambda
+ * runtime provides (the AWS SDK on NODE_PATH) and the function's environment; the stand-ins run in
+ * a process of their own. It prints a table and writes bench/results.json; it never fails on a
+ * figure, only when it cannot measure at all.
+ *
+ * Settings: BENCH_COLD_ROUNDS (default 40, at least 15), BENCH_WARM_BLOCKS (pairs of blocks,
+ * default 20), BENCH_WARM_BLOCK_SIZE (default 100), BENCH_CONTAINER_N (default 200),
+ * BENCH_PROFILE_RUNS (default 8, 0 = no profiles), BENCH_PROFILE_DIR (keep the .cpuprofile files
+ * there), BENCH_SEED (order of sides within rounds), BENCH_KEEP_WORK=1 (keep the temporary folder
+ * with the unpacked artefact, the runners and the profiles).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createLambdaHandler } from "../handler";
-import { toSlackPayload, type HipChatMessage } from "../handler/convert";
-import { albEvent } from "../tests/support/albEvents";
-import { betweenInvocations, lambdaContext, startLambdaRig, type LambdaRig } from "../tests/support/lambdaRig";
-import { startSecretsExtensionStandIn } from "../tests/support/secretsExtensionStandIn";
-import { startSecretsStandIn } from "../tests/support/secretsStandIn";
-import { startSlackStandIn } from "../tests/support/slackStandIn";
-import { BASELINE_MODULE, baselineHandler } from "./baseline";
-import { buildArtefact, coldRun, type ColdRun } from "./coldStart";
-import { msSince, round, summarize, type Summary } from "./stats";
+import { REPO_ROOT } from "../tests/support/pulumiStack";
+import { buildArtefact, bundleDetails, type Artefact } from "./artefact";
+import { node22, python3, runToAnswer, runToExit, startStandIns, type StandIns } from "./processes";
+import { summarizeProfiles, type ProfileSummary } from "./profile";
+import { pairedRatio, round, seededRandom, shuffled, summarize, type Ratio, type Summary } from "./stats";
 
-const WARM_N = Number(process.env.BENCH_WARM_N ?? 2000);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
-const CONNECTIONS_N = Number(process.env.BENCH_CONNECTIONS_N ?? 200);
-const HIPCHAT_TOKEN = "bench-hipchat-token-0123456789";
-/** For context only: roughly what a call to Slack's API takes from an AWS region. */
-const SLOW_SLACK_MS = 20;
+const ROUNDS = Math.max(15, Number(process.env.BENCH_COLD_ROUNDS ?? 40));
+const WARM_BLOCKS = Number(process.env.BENCH_WARM_BLOCKS ?? 20);
+const WARM_BLOCK_SIZE = Number(process.env.BENCH_WARM_BLOCK_SIZE ?? 100);
+const WARM_UP = 300;
+const CONTAINER_N = Number(process.env.BENCH_CONTAINER_N ?? 200);
+const PROFILE_RUNS = Number(process.env.BENCH_PROFILE_RUNS ?? 8);
+const WARM_PROFILE_N = 2000;
+const SEED = Number(process.env.BENCH_SEED ?? 22);
+const SESSION_TOKEN = "bench-session-token";
+const MB = 1024 * 1024;
 
-const TARGETS = { warmRatio: 1.2, coldRatio: 2.0, packageBytes: 3 * 1024 * 1024, connections: 1, secretFetches: 1 };
+const TARGETS = {
+  coldSdkRatio: 1.3,
+  coldExtensionRatio: 1.5,
+  warmRatio: 1.3,
+  packageBytes: 0.6 * MB,
+  connectionsPerContainer: 1,
+  secretReadsPerContainer: 1,
+};
 
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-/**
- * The handler logs one JSON line per request to stdout, as in Lambda. During measurements those
- * lines are built (the cost stays in the figures) but dropped, so the table stays readable.
- */
-function muteStdout(): () => void {
-  const original = process.stdout.write;
-  process.stdout.write = ((_chunk: unknown, ...rest: unknown[]) => {
-    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = original;
+// ---------------------------------------------------------------------------------------------------
+// Cold start
+
+type SideName = "bundleSdk" | "baselineSdk" | "bundleExtension" | "baselineExtension" | "oneFetch" | "python";
+
+interface Side {
+  name: SideName;
+  label: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** What the stand-ins must have seen from one run: secret reads through the SDK and the extension. */
+  expect: { secretsManager: number; extension: number };
+}
+
+/** One fresh process. `processMs` is measured by the benchmark; the rest by the process itself. */
+interface ColdSample {
+  processMs: number;
+  cpuMs: number;
+  /** Node only: the runner's first line, the handler module's load (init), the first answer. */
+  bootMs?: number;
+  initMs?: number;
+  answerMs?: number;
+}
+
+interface ColdSide {
+  label: string;
+  samples: ColdSample[];
+  processMs: Summary;
+  cpuMs: Summary;
+  bootMs?: Summary;
+  initMs?: Summary;
+  answerMs?: Summary;
+}
+
+interface Comparison {
+  measured: SideName;
+  reference: SideName;
+  wall: Ratio;
+  cpu: Ratio;
+  target?: number;
+}
+
+interface ColdResults {
+  rounds: number;
+  sides: Partial<Record<SideName, ColdSide>>;
+  comparisons: Record<string, Comparison>;
+}
+
+async function coldStarts(sides: Side[], standIns: StandIns, cwd: string): Promise<ColdResults> {
+  const runOnce = async (side: Side): Promise<ColdSample> => {
+    const before = await standIns.counts();
+    const answer = await runToAnswer<{
+      status: number;
+      cpuMs: number;
+      bootMs?: number;
+      initMs?: number;
+      answerMs?: number;
+    }>(side.command, side.args, { env: side.env, cwd });
+    const after = await standIns.counts();
+    const r = answer.report;
+    if (r.status !== 204) throw new Error(`${side.label} answered ${r.status}\n${answer.output.slice(-1500)}`);
+    const reads = {
+      secretsManager: after.secretsManagerReads - before.secretsManagerReads,
+      extension: after.extensionReads - before.extensionReads,
+    };
+    if (after.slackDelivered - before.slackDelivered !== 1)
+      throw new Error(`${side.label} delivered ${after.slackDelivered - before.slackDelivered} messages, not 1`);
+    if (reads.secretsManager !== side.expect.secretsManager || reads.extension !== side.expect.extension)
+      throw new Error(
+        `${side.label} read the secret ${reads.secretsManager}× from Secrets Manager and ${reads.extension}× ` +
+          `through the extension; expected ${side.expect.secretsManager} and ${side.expect.extension}`,
+      );
+    return { processMs: answer.wallMs, cpuMs: r.cpuMs, bootMs: r.bootMs, initMs: r.initMs, answerMs: r.answerMs };
+  };
+
+  const samples = new Map<SideName, ColdSample[]>(sides.map((s) => [s.name, []]));
+  // One unmeasured round: the file cache and Python's bytecode cache, not our code, would show in it.
+  for (const side of sides) await runOnce(side);
+  const random = seededRandom(SEED);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const side of shuffled(sides, random)) samples.get(side.name)!.push(await runOnce(side));
+    if ((r + 1) % 5 === 0) progress(`  round ${r + 1}/${ROUNDS}`);
+  }
+
+  const out: ColdResults = { rounds: ROUNDS, sides: {}, comparisons: {} };
+  const opt = (xs: (number | undefined)[]) =>
+    xs.every((x) => x !== undefined) ? summarize(xs as number[]) : undefined;
+  for (const side of sides) {
+    const s = samples.get(side.name)!;
+    out.sides[side.name] = {
+      label: side.label,
+      samples: s,
+      processMs: summarize(s.map((x) => x.processMs)),
+      cpuMs: summarize(s.map((x) => x.cpuMs)),
+      bootMs: opt(s.map((x) => x.bootMs)),
+      initMs: opt(s.map((x) => x.initMs)),
+      answerMs: opt(s.map((x) => x.answerMs)),
+    };
+  }
+  const compare = (key: string, measured: SideName, reference: SideName, target?: number) => {
+    const m = samples.get(measured);
+    const ref = samples.get(reference);
+    if (!m || !ref) return;
+    out.comparisons[key] = {
+      measured,
+      reference,
+      wall: pairedRatio(
+        m.map((x) => x.processMs),
+        ref.map((x) => x.processMs),
+      ),
+      cpu: pairedRatio(
+        m.map((x) => x.cpuMs),
+        ref.map((x) => x.cpuMs),
+      ),
+      target,
+    };
+  };
+  compare("sdk", "bundleSdk", "baselineSdk", TARGETS.coldSdkRatio);
+  compare("sdkVsOldReference", "bundleSdk", "oneFetch");
+  compare("extension", "bundleExtension", "baselineExtension", TARGETS.coldExtensionRatio);
+  compare("extensionVsOldReference", "bundleExtension", "oneFetch");
+  compare("pythonVsOldReference", "python", "oneFetch");
+  compare("bundleSdkVsPython", "bundleSdk", "python");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Warm requests and per-container counts
+
+interface WarmBlock {
+  wallNs: number[];
+  blockNs: number;
+  cpuUs: number;
+}
+
+interface WarmResults {
+  requestsPerSide: number;
+  blockSize: number;
+  measured: { wallMs: Summary; cpuUsPerRequest: Summary };
+  reference: { wallMs: Summary; cpuUsPerRequest: Summary };
+  wall: Ratio;
+  cpu: Ratio;
+  target: number;
+}
+
+async function warmRequests(artefact: Artefact, files: Files, env: Record<string, string>): Promise<WarmResults> {
+  const config = path.join(files.work, "warm.json");
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      mode: "compare",
+      measured: artefact.indexFile,
+      reference: files.baselineSdk,
+      eventFile: files.event,
+      warmup: WARM_UP,
+      blocks: WARM_BLOCKS * 2,
+      blockSize: WARM_BLOCK_SIZE,
+    }),
+  );
+  const answer = await runToAnswer<{ result: { measured: WarmBlock[]; reference: WarmBlock[] } }>(
+    files.node,
+    [files.warmRunner, config],
+    { env, cwd: artefact.packageDir, timeoutMs: 300_000 },
+  );
+  const { measured, reference } = answer.report.result;
+  const median = (xs: number[]) => summarize(xs).median;
+  const side = (blocks: WarmBlock[]) => ({
+    wallMs: summarize(blocks.flatMap((b) => b.wallNs.map((ns) => ns / 1e6))),
+    cpuUsPerRequest: summarize(blocks.map((b) => b.cpuUs / b.wallNs.length)),
+  });
+  return {
+    requestsPerSide: measured.reduce((a, b) => a + b.wallNs.length, 0),
+    blockSize: WARM_BLOCK_SIZE,
+    measured: side(measured),
+    reference: side(reference),
+    // Each block with its neighbour of the other side: the median request time of each, its CPU.
+    wall: pairedRatio(
+      measured.map((b) => median(b.wallNs)),
+      reference.map((b) => median(b.wallNs)),
+    ),
+    cpu: pairedRatio(
+      measured.map((b) => b.cpuUs),
+      reference.map((b) => b.cpuUs),
+    ),
+    target: TARGETS.warmRatio,
   };
 }
 
-/** A typical CI notification, as legacy clients send it (HipChat's default format is html). */
-const notifyEvent = (i: number) =>
-  albEvent({
-    url: "/v2/room/Ops/notification",
-    headers: { authorization: `Bearer ${HIPCHAT_TOKEN}` },
-    json: {
-      message: `<b>api-master #${i}</b> passed in 2 min (<a href="https://ci.example.com/job/${i}/">Open</a>)`,
-      color: "green",
-      from: "Jenkins",
-      notify: true,
-    },
-    headerForm: "multi",
-  });
-
-// ---------------------------------------------------------------------------------------------------
-
-interface Warm {
-  handler: Summary;
-  baseline: Summary;
-  ratioMedian: number;
-  ratioP95: number;
-  /** Slack's answer delayed by this much (0 for the target figure). */
-  slackLatencyMs: number;
-}
-
-/**
- * 1. Sequential requests through the whole handler and through the baseline, in alternating blocks.
- * The target figure uses a Slack answering at once; `latencyMs` shows the same with a Slack that
- * takes as long as a real one might, for context.
- */
-async function warmOverhead(n: number = WARM_N, latencyMs = 0): Promise<Warm> {
-  const rig = await startLambdaRig({ hipchatTokens: [{ token: HIPCHAT_TOKEN }], slack: { latencyMs } });
-  try {
-    const handler = createLambdaHandler(rig.env());
-    const baseline = baselineHandler(rig.slack.url, rig.slackToken, "#ops");
-    const timed: Record<"handler" | "baseline", number[]> = { handler: [], baseline: [] };
-    const once = async (which: "handler" | "baseline", i: number, record: boolean) => {
-      const event = notifyEvent(i);
-      const t = process.hrtime.bigint();
-      const res = which === "handler" ? await handler(event, lambdaContext(30_000)) : await baseline(event);
-      const ms = msSince(t);
-      if (res.statusCode !== 204) throw new Error(`${which} answered ${res.statusCode}: ${res.body}`);
-      if (record) timed[which].push(ms);
-      // Between invocations, as in Lambda (and so the keep-alive socket is back in the pool).
-      await betweenInvocations();
-    };
-    // Warm both paths (JIT, connection pool) before measuring.
-    for (let i = 0; i < Math.min(300, n); i++) {
-      await once("handler", i, false);
-      await once("baseline", i, false);
-    }
-    const rounds = 10;
-    const perRound = Math.max(1, Math.round(n / rounds));
-    for (let r = 0; r < rounds; r++) {
-      for (const which of r % 2 ? (["baseline", "handler"] as const) : (["handler", "baseline"] as const)) {
-        for (let i = 0; i < perRound; i++) await once(which, i, true);
-      }
-    }
-    const h = summarize(timed.handler);
-    const b = summarize(timed.baseline);
-    return {
-      handler: h,
-      baseline: b,
-      ratioMedian: h.median / b.median,
-      ratioP95: h.p95 / b.p95,
-      slackLatencyMs: latencyMs,
-    };
-  } finally {
-    await rig.close();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-interface PerContainer {
+interface ContainerCounts {
   invocations: number;
   slackConnections: number;
-  secretFetches: number;
+  secretReads: number;
   delivered: number;
 }
 
-/** 3. One container, N sequential invocations: TCP connections to Slack and secret fetches. */
-async function perContainer(): Promise<PerContainer> {
-  const rig: LambdaRig = await startLambdaRig({ hipchatTokens: [{ token: HIPCHAT_TOKEN }] });
-  try {
-    const handler = rig.coldStart();
-    for (let i = 0; i < CONNECTIONS_N; i++) {
-      const res = await handler(notifyEvent(i), lambdaContext(30_000));
-      if (res.statusCode !== 204) throw new Error(`answered ${res.statusCode}`);
-      await betweenInvocations();
-    }
-    return {
-      invocations: CONNECTIONS_N,
-      slackConnections: rig.slack.connections(),
-      secretFetches: rig.secretFetches(),
-      delivered: rig.slack.delivered.length,
-    };
-  } finally {
-    await rig.close();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-interface Throughput {
-  html: { messages: number; msgsPerSec: number };
-  text: { messages: number; msgsPerSec: number };
-  corpusSource: string;
-}
-
-/** 5. Messages per second through the converter (`toSlackPayload`), per format, on the corpus. */
-async function conversionThroughput(): Promise<Throughput> {
-  const { messages, source } = await loadCorpus();
-  const options = { translateMentions: true, mentionUsers: { ann: "U0ANN0001", bob: "U0BOB0001" }, random: () => 0.5 };
-  const rate = (set: HipChatMessage[]): number => {
-    if (set.length === 0) return NaN;
-    // Three timed runs of ~1 s each after a warm-up; the median rate is reported.
-    for (let i = 0; i < 2000; i++) toSlackPayload(set[i % set.length], options);
-    const rates: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      let n = 0;
-      const t = process.hrtime.bigint();
-      while (msSince(t) < 1000) {
-        for (const m of set) toSlackPayload(m, options);
-        n += set.length;
-      }
-      rates.push(n / (msSince(t) / 1000));
-    }
-    return summarize(rates).median;
-  };
-  const html = messages.filter((m) => m.format === "html");
-  const text = messages.filter((m) => m.format === "text");
+async function perContainer(
+  artefact: Artefact,
+  files: Files,
+  env: Record<string, string>,
+  standIns: StandIns,
+  label: string,
+): Promise<ContainerCounts> {
+  const config = path.join(files.work, `container-${label}.json`);
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ mode: "container", measured: artefact.indexFile, eventFile: files.event, n: CONTAINER_N }),
+  );
+  const before = await standIns.counts();
+  await runToAnswer(files.node, [files.warmRunner, config], { env, cwd: artefact.packageDir, timeoutMs: 120_000 });
+  const after = await standIns.counts();
   return {
-    html: { messages: html.length, msgsPerSec: rate(html) },
-    text: { messages: text.length, msgsPerSec: rate(text) },
-    corpusSource: source,
+    invocations: CONTAINER_N,
+    slackConnections: after.slackConnections - before.slackConnections,
+    secretReads:
+      after.secretsManagerReads - before.secretsManagerReads + (after.extensionReads - before.extensionReads),
+    delivered: after.slackDelivered - before.slackDelivered,
   };
 }
 
-/** The converter's corpus (tests/handler/convert/corpus.ts); a few built-in messages if it is gone. */
-async function loadCorpus(): Promise<{ messages: HipChatMessage[]; source: string }> {
-  try {
-    const mod = (await import("../tests/handler/convert/corpus")) as { corpus: readonly { message: HipChatMessage }[] };
-    return { messages: mod.corpus.map((e) => e.message), source: "tests/handler/convert/corpus.ts" };
-  } catch {
-    const messages: HipChatMessage[] = [
-      {
-        format: "html",
-        color: "red",
-        from: "Jenkins",
-        message: '<b>api #142</b> FAILED (<a href="https://ci.example.com/142/">Open</a>)<br>Changes: <i>fix</i>',
-      },
-      { format: "html", message: "<ul><li>web-1 <b>OK</b></li><li>web-2 <s>down</s></li></ul><pre>exit 1</pre>" },
-      {
-        format: "text",
-        color: "green",
-        from: "Bamboo",
-        message: "(successful) API › Master › #77 passed @here https://bamboo.example.com/77",
-      },
-      { format: "text", message: "PROBLEM: disk /var 95% on db-1 & db-2 <critical> @all" },
-    ];
-    return { messages, source: "bench/run.ts built-in fallback (corpus.ts not found)" };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
+// Profile
 
-type ColdSummary = Record<keyof Omit<ColdRun, "status">, Summary>;
+const PROFILE_LABELS: Record<string, string> = {
+  "cold.js": "runner",
+  "warm.js": "runner",
+  "sdk.js": "baseline code (sdk.js)",
+  "extension.js": "baseline code (extension.js)",
+  "oneFetch.js": "baseline code (oneFetch.js)",
+};
 
-interface Cold {
-  /** The artefact as the stacks deploy it: the secret read with the AWS SDK. */
-  artefact: ColdSummary;
-  /** The same artefact with AWS's Parameters and Secrets extension (emulated on 127.0.0.1). */
-  withExtension: ColdSummary;
-  baseline: ColdSummary;
-  ratioFirstResponse: number;
-  ratioSinceProcessStart: number;
-  ratioFirstResponseWithExtension: number;
-  runs: number;
+let detailsCache: ReturnType<typeof bundleDetails> | undefined;
+const bundleDetailsOnce = (bundleFile: string) => {
+  detailsCache ??= bundleDetails(bundleFile);
+  return detailsCache;
+};
+
+/** Where profiles go: BENCH_PROFILE_DIR/<name> when set (kept), else the work folder. */
+function profileDir(files: Files, name: string): string {
+  const dir = process.env.BENCH_PROFILE_DIR
+    ? path.resolve(process.env.BENCH_PROFILE_DIR, name)
+    : path.join(files.work, `profile-${name}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
-interface Package {
-  bytes: number;
-  files: number;
-  largest: { name: string; bytes: number }[];
-  /** Source maps, type declarations, TypeScript sources and markdown: never loaded by Node. */
-  neverRunBytes: number;
+function summarizeDir(artefact: Artefact, dir: string, per?: number): ProfileSummary {
+  const profiles = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => path.join(dir, f));
+  const details = bundleDetailsOnce(artefact.bundleFile);
+  return summarizeProfiles(profiles, {
+    bundleFile: artefact.bundleFile,
+    map: "map" in details ? details.map : undefined,
+    mapNote: "map" in details ? "the shipped bundle, rebuilt with a source map (byte-identical)" : details.reason,
+    repoRoot: REPO_ROOT,
+    labels: PROFILE_LABELS,
+    per,
+  });
 }
 
-/** 2 and 4. The serialized artefact: its unpacked size, and fresh processes answering one event. */
-async function artefactFigures(): Promise<{ cold: Cold; pkg: Package }> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "hipchat-proxy-bench-"));
-  try {
-    progress("computing the Lambda artefact under Pulumi mocks (closure serialization)…");
-    const artefact = await buildArtefact(work);
-    const pkg = {
-      bytes: artefact.size.bytes,
-      files: artefact.size.files,
-      largest: artefact.size.packages.slice(0, 8),
-      neverRunBytes: artefact.size.neverRunBytes,
-    };
-    const slack = await startSlackStandIn({ tokens: [artefact.slackToken] });
-    const secrets = await startSecretsStandIn({ [artefact.secretArn]: artefact.secretString });
-    const extension = await startSecretsExtensionStandIn(
-      { [artefact.secretArn]: artefact.secretString },
-      "bench-session-token",
-    );
-    const baselineFile = path.join(work, "baseline", "index.js");
-    fs.mkdirSync(path.dirname(baselineFile), { recursive: true });
-    fs.writeFileSync(baselineFile, BASELINE_MODULE);
-    const artefactEnv = {
-      ...artefact.env,
-      SLACK_API_URL: slack.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      NODE_PATH: artefact.sdkPath,
-      AWS_REGION: "eu-west-1",
-      AWS_DEFAULT_REGION: "eu-west-1",
-      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "bench-secret-key",
-      AWS_SESSION_TOKEN: "bench-session-token",
-      AWS_LAMBDA_FUNCTION_NAME: "hipchat-proxy-fn",
-      LAMBDA_TASK_ROOT: artefact.packageDir,
-    };
-    // With the extension layer the component would set its port; the stand-in plays the extension.
-    const extensionEnv = { ...artefactEnv, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port) };
-    const baselineEnv = { SLACK_API_URL: slack.url, SLACK_TOKEN: artefact.slackToken, SLACK_CHANNEL: "#deploys" };
-    const runs: { artefact: ColdRun[]; withExtension: ColdRun[]; baseline: ColdRun[] } = {
-      artefact: [],
-      withExtension: [],
-      baseline: [],
-    };
-    const index = path.join(artefact.packageDir, "__index.js");
-    try {
-      progress(`cold starts: ${COLD_RUNS} fresh processes each, interleaved…`);
-      // One unmeasured run each first: the OS file cache, not our code, would dominate the first.
-      await coldRun(work, index, artefact.event, artefactEnv);
-      await coldRun(work, baselineFile, artefact.event, baselineEnv);
-      for (let i = 0; i < COLD_RUNS; i++) {
-        const a = await coldRun(work, index, artefact.event, artefactEnv);
-        const e = await coldRun(work, index, artefact.event, extensionEnv);
-        const b = await coldRun(work, baselineFile, artefact.event, baselineEnv);
-        if (a.status !== 204 || e.status !== 204 || b.status !== 204)
-          throw new Error(
-            `cold run answered ${a.status} (artefact), ${e.status} (with extension), ${b.status} (baseline)`,
-          );
-        runs.artefact.push(a);
-        runs.withExtension.push(e);
-        runs.baseline.push(b);
-      }
-      if (extension.calls.length !== COLD_RUNS)
-        throw new Error(`the extension was asked ${extension.calls.length} times for ${COLD_RUNS} runs`);
-    } finally {
-      await slack.close();
-      await secrets.close();
-      await extension.close();
+/**
+ * `node --cpu-prof` of PROFILE_RUNS cold starts of each module, each run to its normal exit, the
+ * modules in turn so that the machine's load weighs on them alike.
+ */
+async function coldProfiles(
+  artefact: Artefact,
+  files: Files,
+  env: Record<string, string>,
+  modules: { name: string; file: string }[],
+): Promise<ProfileSummary[]> {
+  const dirs = modules.map((m) => profileDir(files, m.name));
+  for (let i = 0; i < PROFILE_RUNS; i++) {
+    for (const [k, m] of modules.entries()) {
+      await runToExit(
+        files.node,
+        [
+          "--cpu-prof",
+          `--cpu-prof-dir=${dirs[k]}`,
+          "--cpu-prof-interval=100",
+          files.coldRunner,
+          m.file,
+          files.event,
+          "exit",
+        ],
+        { env, cwd: artefact.packageDir },
+      );
     }
-    const sum = (rs: ColdRun[]) => ({
-      bootMs: summarize(rs.map((r) => r.bootMs)),
-      loadMs: summarize(rs.map((r) => r.loadMs)),
-      firstResponseMs: summarize(rs.map((r) => r.firstResponseMs)),
-      sinceProcessStartMs: summarize(rs.map((r) => r.sinceProcessStartMs)),
-    });
-    const a = sum(runs.artefact);
-    const e = sum(runs.withExtension);
-    const b = sum(runs.baseline);
-    return {
-      cold: {
-        artefact: a,
-        withExtension: e,
-        baseline: b,
-        ratioFirstResponse: a.firstResponseMs.median / b.firstResponseMs.median,
-        ratioSinceProcessStart: a.sinceProcessStartMs.median / b.sinceProcessStartMs.median,
-        ratioFirstResponseWithExtension: e.firstResponseMs.median / b.firstResponseMs.median,
-        runs: COLD_RUNS,
-      },
-      pkg,
-    };
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
   }
+  return dirs.map((dir) => summarizeDir(artefact, dir));
+}
+
+/** A CPU profile of `n` warm requests to `moduleFile`, after a warm-up; times per request. */
+async function warmProfile(
+  artefact: Artefact,
+  files: Files,
+  env: Record<string, string>,
+  moduleFile: string,
+  name: string,
+  n: number,
+): Promise<ProfileSummary> {
+  const dir = profileDir(files, name);
+  const config = path.join(files.work, `profile-${name}.json`);
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      mode: "profile",
+      measured: moduleFile,
+      eventFile: files.event,
+      warmup: WARM_UP,
+      n,
+      profileFile: path.join(dir, "warm.cpuprofile"),
+    }),
+  );
+  await runToAnswer(files.node, [files.warmRunner, config], { env, cwd: artefact.packageDir, timeoutMs: 120_000 });
+  return summarizeDir(artefact, dir, n);
 }
 
 // ---------------------------------------------------------------------------------------------------
 
-const verdict = (ok: boolean | undefined) => (ok === undefined ? "n/a" : ok ? "met" : "MISSED");
-const ms = (x: number) => `${round(x, 3)} ms`;
-const mb = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MB`;
+interface Files {
+  work: string;
+  node: string;
+  event: string;
+  coldRunner: string;
+  warmRunner: string;
+  baselineSdk: string;
+  baselineExtension: string;
+  oneFetch: string;
+  pythonDir: string;
+  pythonRunner: string;
+}
+
+/** Copies the runners and baselines next to the package, where they resolve the SDK as the bundle does. */
+function prepareFiles(work: string, nodePath: string, artefact: Artefact): Files {
+  const copy = (from: string, to: string) => {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(path.join(__dirname, from), to);
+    return to;
+  };
+  const event = path.join(work, "event.json");
+  fs.writeFileSync(event, JSON.stringify(artefact.event));
+  return {
+    work,
+    node: nodePath,
+    event,
+    coldRunner: copy("runners/cold.js", path.join(work, "runners", "cold.js")),
+    warmRunner: copy("runners/warm.js", path.join(work, "runners", "warm.js")),
+    baselineSdk: copy("baselines/sdk.js", path.join(work, "baselines", "sdk.js")),
+    baselineExtension: copy("baselines/extension.js", path.join(work, "baselines", "extension.js")),
+    oneFetch: copy("baselines/oneFetch.js", path.join(work, "baselines", "oneFetch.js")),
+    pythonDir: path.dirname(copy("baselines/peer.py", path.join(work, "python", "handler.py"))),
+    pythonRunner: copy("runners/cold.py", path.join(work, "runners", "cold.py")),
+  };
+}
+
+interface Profiles {
+  coldBundle: ProfileSummary;
+  coldBaseline: ProfileSummary;
+  warmBundle: ProfileSummary;
+  warmBaseline: ProfileSummary;
+}
+
+/** The profiles in a few lines: sampled time, and the largest groups by attributed and self time. */
+function describeProfiles(p: Profiles): string[] {
+  const top = (rows: { name: string; ms: number }[], n: number, unit: (ms: number) => string) =>
+    rows
+      .slice(0, n)
+      .map((r) => `${r.name} ${unit(r.ms)}`)
+      .join("; ");
+  const ms = (x: number) => `${round(x, 1)} ms`;
+  const us = (x: number) => `${Math.round(x * 1000)} µs`;
+  const c = p.coldBundle;
+  const w = p.warmBundle;
+  return [
+    `Profile, cold start of the bundle (SDK path, ${c.runs} runs under --cpu-prof): ${ms(c.msPer)} sampled per run ` +
+      `(SDK baseline: ${ms(p.coldBaseline.msPer)}); the bundle's own code ${ms(c.bundle.selfMs)} self, ` +
+      `${ms(c.bundle.attributedMs)} with what it calls. Source map: ${c.sourceMap}.`,
+    `  attributed: ${top(c.attributedByGroup, 10, ms)}`,
+    `  self:       ${top(c.selfByGroup, 8, ms)}`,
+    `  functions:  ${top(
+      c.topFunctions.map((f) => ({ ...f, name: `${f.name} [${f.group}]` })),
+      6,
+      ms,
+    )}`,
+    `  SDK baseline, attributed: ${top(p.coldBaseline.attributedByGroup, 6, ms)}`,
+    `Profile, warm requests (${w.per} each): bundle ${us(w.msPer)} sampled per request, SDK baseline ${us(p.warmBaseline.msPer)}.`,
+    `  bundle, attributed: ${top(w.attributedByGroup, 10, us)}`,
+    `  bundle, functions:  ${top(
+      w.topFunctions.map((f) => ({ ...f, name: `${f.name} [${f.group}]` })),
+      6,
+      us,
+    )}`,
+    `  baseline, attributed: ${top(p.warmBaseline.attributedByGroup, 6, us)}`,
+  ];
+}
+
+const fmtMs = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "n/a" : `${round(x, 1)} ms`);
+const fmtRatio = (r: Ratio | undefined) =>
+  r ? `${round(r.median, 2).toFixed(2)}× (${round(r.min, 2).toFixed(2)}–${round(r.max, 2).toFixed(2)})` : "n/a";
+
+function verdict(c: { wall: Ratio; cpu: Ratio; target?: number }): string {
+  if (c.target === undefined) return "(context)";
+  const wall = c.wall.median <= c.target;
+  const cpu = c.cpu.median <= c.target;
+  if (wall && cpu) return "met";
+  if (!wall && !cpu) return "MISSED";
+  return wall ? "MISSED (CPU)" : "MISSED (wall)";
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const node = node22();
+  const python = python3();
   const results: Record<string, unknown> = {
     when: new Date().toISOString(),
     machine: {
-      node: process.version,
+      node: node.version,
+      python: python?.version,
       platform: `${os.platform()} ${os.arch()}`,
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model,
+      loadAverage: os.loadavg().map((x) => round(x, 2)),
     },
+    settings: { rounds: ROUNDS, warmBlocks: WARM_BLOCKS, warmBlockSize: WARM_BLOCK_SIZE, containerN: CONTAINER_N },
     targets: TARGETS,
   };
-  const errors: Record<string, string> = {};
-  const restore = muteStdout();
-  let warm: Warm | undefined;
-  let warmSlow: Warm | undefined;
-  let containers: PerContainer | undefined;
-  let conversion: Throughput | undefined;
-  let artefact: { cold: Cold; pkg: Package } | undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "hipchat-proxy-bench-"));
+  let standIns: StandIns | undefined;
   try {
-    progress(`warm overhead: ${WARM_N} sequential requests each through the handler and the baseline…`);
-    warm = await warmOverhead().catch((e: Error) => {
-      errors.warm = e.message;
-      return undefined;
+    progress("computing the Lambda artefact under Pulumi mocks (the real program, dev stack)…");
+    const artefact = await buildArtefact(work);
+    const files = prepareFiles(work, node.execPath, artefact);
+    standIns = await startStandIns(work, node.execPath, {
+      slackTokens: [artefact.slackToken],
+      secrets: { [artefact.secretArn]: artefact.secretString },
+      sessionToken: SESSION_TOKEN,
     });
-    progress(`the same with a Slack answering in ${SLOW_SLACK_MS} ms (200 requests each)…`);
-    warmSlow = await warmOverhead(200, SLOW_SLACK_MS).catch((e: Error) => {
-      errors.warmSlow = e.message;
-      return undefined;
+    const region = artefact.secretArn.split(":")[3] || "eu-west-1";
+    const sdkEnv: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HOME: work,
+      LANG: "en_US.UTF-8",
+      TZ: ":UTC",
+      ...artefact.env,
+      SLACK_API_URL: standIns.slackUrl,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.secretsEndpoint,
+      NODE_PATH: artefact.sdkPath,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "bench-secret-access-key",
+      AWS_SESSION_TOKEN: SESSION_TOKEN,
+      AWS_LAMBDA_FUNCTION_NAME: "hipchat-proxy-fn",
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(artefact.memorySize),
+      AWS_EXECUTION_ENV: `AWS_Lambda_${artefact.runtime}`,
+      LAMBDA_TASK_ROOT: artefact.packageDir,
+      BASELINE_CHANNEL: artefact.channel,
+      BASELINE_SLACK_TOKEN: artefact.slackToken,
+    };
+    const extensionEnv = { ...sdkEnv, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(standIns.extensionPort) };
+    const details = bundleDetailsOnce(artefact.bundleFile);
+    const composition = "composition" in details ? details.composition : undefined;
+    results.artefact = {
+      entries: artefact.entries,
+      bytes: artefact.size.bytes,
+      files: artefact.size.files,
+      bundleBytes: artefact.size.bundleBytes,
+      runtime: artefact.runtime,
+      composition: composition ?? ("reason" in details ? details.reason : undefined),
+    };
+
+    const nodeSide = (name: SideName, label: string, module: string, env: Record<string, string>) => ({
+      name,
+      label,
+      command: node.execPath,
+      args: [files.coldRunner, module, files.event],
+      env,
     });
-    progress(`connections and secret fetches over ${CONNECTIONS_N} invocations of one container…`);
-    containers = await perContainer().catch((e: Error) => {
-      errors.perContainer = e.message;
-      return undefined;
-    });
-    progress("conversion throughput…");
-    conversion = await conversionThroughput().catch((e: Error) => {
-      errors.conversion = e.message;
-      return undefined;
-    });
-    if (process.env.BENCH_SKIP_ARTEFACT) errors.artefact = "skipped (BENCH_SKIP_ARTEFACT)";
-    else
-      artefact = await artefactFigures().catch((e: Error) => {
-        errors.artefact = e.message.split("\n")[0];
-        return undefined;
+    const sides: Side[] = [
+      {
+        ...nodeSide("bundleSdk", "bundle, SDK path", artefact.indexFile, sdkEnv),
+        expect: { secretsManager: 1, extension: 0 },
+      },
+      {
+        ...nodeSide("baselineSdk", "baseline, SDK", files.baselineSdk, sdkEnv),
+        expect: { secretsManager: 1, extension: 0 },
+      },
+      {
+        ...nodeSide("bundleExtension", "bundle, extension path", artefact.indexFile, extensionEnv),
+        expect: { secretsManager: 0, extension: 1 },
+      },
+      {
+        ...nodeSide("baselineExtension", "baseline, extension", files.baselineExtension, extensionEnv),
+        expect: { secretsManager: 0, extension: 1 },
+      },
+      {
+        ...nodeSide("oneFetch", "old reference: one fetch", files.oneFetch, sdkEnv),
+        expect: { secretsManager: 0, extension: 0 },
+      },
+    ];
+    if (python)
+      sides.push({
+        name: "python",
+        label: `peer: Python ${python.version} urllib`,
+        command: python.execPath,
+        args: [files.pythonRunner, files.pythonDir, files.event],
+        env: sdkEnv,
+        expect: { secretsManager: 0, extension: 0 },
       });
+
+    progress(`cold starts: ${sides.length} sides × ${ROUNDS} rounds, fresh processes, interleaved…`);
+    const cold = await coldStarts(sides, standIns, artefact.packageDir);
+    results.coldStart = cold;
+
+    progress(`warm requests: the bundle and the SDK baseline in one process, ${WARM_BLOCKS * 2} blocks each…`);
+    const warm = await warmRequests(artefact, files, sdkEnv);
+    results.warm = warm;
+
+    progress(`per container: ${CONTAINER_N} invocations, SDK path and extension path…`);
+    const containers = {
+      sdk: await perContainer(artefact, files, sdkEnv, standIns, "sdk"),
+      extension: await perContainer(artefact, files, extensionEnv, standIns, "extension"),
+    };
+    results.perContainer = containers;
+
+    let profiles: Profiles | undefined;
+    if (PROFILE_RUNS > 0) {
+      progress(
+        `profiles: ${PROFILE_RUNS} cold starts each of the bundle and the SDK baseline (--cpu-prof), and warm requests…`,
+      );
+      const [coldBundle, coldBaseline] = await coldProfiles(artefact, files, sdkEnv, [
+        { name: "cold-bundle", file: artefact.indexFile },
+        { name: "cold-baseline", file: files.baselineSdk },
+      ]);
+      profiles = {
+        coldBundle,
+        coldBaseline,
+        warmBundle: await warmProfile(artefact, files, sdkEnv, artefact.indexFile, "warm-bundle", WARM_PROFILE_N),
+        warmBaseline: await warmProfile(artefact, files, sdkEnv, files.baselineSdk, "warm-baseline", WARM_PROFILE_N),
+      };
+      results.profile = profiles;
+    }
+    results.durationSeconds = round((Date.now() - started) / 1000, 1);
+    const file = path.join(__dirname, "results.json");
+    fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+
+    // ------------------------------------------------------------------------------------------ table
+    const side = (n: SideName) => cold.sides[n];
+    const cell = (n: SideName) => {
+      const s = side(n);
+      return s ? `${fmtMs(s.processMs.median)} · ${fmtMs(s.cpuMs.median)} CPU` : "n/a";
+    };
+    const rows: string[][] = [
+      ["Figure", "Measured", "Reference", "Wall ratio (min–max)", "CPU ratio (min–max)", "Target", "Verdict"],
+    ];
+    const coldRow = (label: string, key: string, targetText: string) => {
+      const c = cold.comparisons[key];
+      if (!c) return;
+      rows.push([
+        label,
+        cell(c.measured),
+        cell(c.reference),
+        fmtRatio(c.wall),
+        fmtRatio(c.cpu),
+        targetText,
+        verdict(c),
+      ]);
+    };
+    coldRow("Cold start, SDK path: bundle ÷ SDK baseline", "sdk", `≤ ${TARGETS.coldSdkRatio}×`);
+    coldRow("  same bundle ÷ old reference (one fetch)", "sdkVsOldReference", "");
+    coldRow("Cold start, extension path: bundle ÷ ext. baseline", "extension", `≤ ${TARGETS.coldExtensionRatio}×`);
+    coldRow("  same bundle ÷ old reference (one fetch)", "extensionVsOldReference", "");
+    coldRow("  peer: Python urllib ÷ old reference", "pythonVsOldReference", "");
+    coldRow("  bundle, SDK path ÷ Python peer", "bundleSdkVsPython", "");
+    rows.push([
+      "Warm request: bundle ÷ SDK baseline",
+      `${Math.round(warm.measured.wallMs.median * 1000)} µs · ${Math.round(warm.measured.cpuUsPerRequest.median)} µs CPU`,
+      `${Math.round(warm.reference.wallMs.median * 1000)} µs · ${Math.round(warm.reference.cpuUsPerRequest.median)} µs CPU`,
+      fmtRatio(warm.wall),
+      fmtRatio(warm.cpu),
+      `≤ ${TARGETS.warmRatio}×`,
+      verdict(warm),
+    ]);
+    const pkgOk = artefact.size.bytes <= TARGETS.packageBytes;
+    rows.push([
+      "Package, unpacked",
+      `${round(artefact.size.bytes / MB, 2)} MB, ${artefact.size.files} files`,
+      "",
+      "",
+      "",
+      `≤ ${TARGETS.packageBytes / MB} MB`,
+      pkgOk ? "met" : "MISSED",
+    ]);
+    for (const [key, c] of Object.entries(containers)) {
+      rows.push([
+        `Per container (${key} path), ${c.invocations} invocations`,
+        `${c.slackConnections} connection(s), ${c.secretReads} secret read(s)`,
+        "",
+        "",
+        "",
+        "1 and 1",
+        c.slackConnections === 1 && c.secretReads === 1 && c.delivered === c.invocations ? "met" : "MISSED",
+      ]);
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+    const out = [
+      `hipchat-proxy benchmark — ${results.when} — Node ${node.version}${python ? `, Python ${python.version}` : ""}, ` +
+        `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg()[0].toFixed(2)}`,
+      `Cold: process start → first answer, median of ${ROUNDS} rounds; ratios are per-round pairs, median (min–max).`,
+      "",
+      line(rows[0]),
+      `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+      ...rows.slice(1).map(line),
+      "",
+      "Cold start by phase (medians, the process' own clock): boot → runner's first line; init → module load incl. callbackFactory; answer → since process start",
+    ];
+    for (const [name, s] of Object.entries(cold.sides)) {
+      if (!s) continue;
+      const phases = s.bootMs
+        ? `boot ${fmtMs(s.bootMs.median)}, init ${fmtMs(s.initMs?.median)}, answer ${fmtMs(s.answerMs?.median)}, `
+        : "";
+      out.push(
+        `  ${s.label.padEnd(30)} ${phases}process ${fmtMs(s.processMs.median)}, CPU ${fmtMs(s.cpuMs.median)} (${name})`,
+      );
+    }
+    if (composition) {
+      const handlerBytes = composition.filter((c) => c.name.startsWith("handler/")).reduce((a, c) => a + c.bytes, 0);
+      const packages = composition.filter((c) => !c.name.startsWith("handler/")).slice(0, 8);
+      out.push(
+        "",
+        `Bundle, ${round(artefact.size.bundleBytes / 1024, 0)} KB: ` +
+          [...packages, { name: "handler/*", bytes: handlerBytes }]
+            .map((c) => `${c.name} ${round(c.bytes / 1024, 0)} KB`)
+            .join(", "),
+      );
+    }
+    if (profiles) out.push("", ...describeProfiles(profiles));
+    out.push("", `Written: ${path.relative(process.cwd(), file)} (${results.durationSeconds} s)`);
+    process.stdout.write(`${out.join("\n")}\n`);
   } finally {
-    restore();
+    await standIns?.close();
+    if (!process.env.BENCH_KEEP_WORK) fs.rmSync(work, { recursive: true, force: true });
+    else progress(`kept ${work}`);
   }
-
-  results.warm = warm;
-  results.warmWithSlackLatency = warmSlow;
-  results.perContainer = containers;
-  results.conversion = conversion;
-  results.coldStart = artefact?.cold;
-  results.package = artefact?.pkg;
-  results.errors = errors;
-  results.durationSeconds = round((Date.now() - started) / 1000, 1);
-
-  const rows: [string, string, string, string, string][] = [
-    ["Figure", "Handler", "Baseline", "Ratio / value", "Target"],
-  ];
-  if (warm) {
-    rows.push([
-      "1. Warm request, median",
-      ms(warm.handler.median),
-      ms(warm.baseline.median),
-      `${round(warm.ratioMedian, 2)}×`,
-      `≤ ${TARGETS.warmRatio}× ${verdict(warm.ratioMedian <= TARGETS.warmRatio)}`,
-    ]);
-    rows.push(["   Warm request, p95", ms(warm.handler.p95), ms(warm.baseline.p95), `${round(warm.ratioP95, 2)}×`, ""]);
-  } else rows.push(["1. Warm request", "n/a", "n/a", errors.warm ?? "", `≤ ${TARGETS.warmRatio}×`]);
-  if (warmSlow) {
-    rows.push([
-      `   Warm, Slack answering in ${SLOW_SLACK_MS} ms`,
-      ms(warmSlow.handler.median),
-      ms(warmSlow.baseline.median),
-      `${round(warmSlow.ratioMedian, 3)}×`,
-      "(context)",
-    ]);
-  }
-  if (artefact) {
-    const c = artefact.cold;
-    rows.push([
-      "2. Cold start, load → 1st answer (median)",
-      ms(c.artefact.firstResponseMs.median),
-      ms(c.baseline.firstResponseMs.median),
-      `${round(c.ratioFirstResponse, 2)}×`,
-      `≤ ${TARGETS.coldRatio}× ${verdict(c.ratioFirstResponse <= TARGETS.coldRatio)}`,
-    ]);
-    rows.push(["   of which module load + init", ms(c.artefact.loadMs.median), ms(c.baseline.loadMs.median), "", ""]);
-    rows.push([
-      "   process start → 1st answer",
-      ms(c.artefact.sinceProcessStartMs.median),
-      ms(c.baseline.sinceProcessStartMs.median),
-      `${round(c.ratioSinceProcessStart, 2)}×`,
-      "(incl. Node boot)",
-    ]);
-    rows.push([
-      "   with the Secrets extension layer",
-      ms(c.withExtension.firstResponseMs.median),
-      ms(c.baseline.firstResponseMs.median),
-      `${round(c.ratioFirstResponseWithExtension, 2)}×`,
-      `≤ ${TARGETS.coldRatio}× ${verdict(c.ratioFirstResponseWithExtension <= TARGETS.coldRatio)}`,
-    ]);
-  } else rows.push(["2. Cold start", "n/a", "n/a", errors.artefact ?? "", `≤ ${TARGETS.coldRatio}×`]);
-  if (containers) {
-    rows.push([
-      "3. Slack connections / container",
-      String(containers.slackConnections),
-      "",
-      `${containers.invocations} invocations`,
-      `= 1 ${verdict(containers.slackConnections === 1)}`,
-    ]);
-    rows.push([
-      "   Secret fetches / container",
-      String(containers.secretFetches),
-      "",
-      `${containers.invocations} invocations`,
-      `= 1 ${verdict(containers.secretFetches === 1)}`,
-    ]);
-  } else rows.push(["3. Connections / container", "n/a", "", errors.perContainer ?? "", "= 1"]);
-  if (artefact) {
-    rows.push([
-      "4. Package, unpacked",
-      mb(artefact.pkg.bytes),
-      "",
-      `${artefact.pkg.files} files`,
-      `≤ 3 MB ${verdict(artefact.pkg.bytes <= TARGETS.packageBytes)}`,
-    ]);
-    const runnable = artefact.pkg.bytes - artefact.pkg.neverRunBytes;
-    rows.push([
-      "   without files Node never loads",
-      mb(runnable),
-      "",
-      `.map/.d.ts/.ts/.md: ${mb(artefact.pkg.neverRunBytes)}`,
-      `≤ 3 MB ${verdict(runnable <= TARGETS.packageBytes)}`,
-    ]);
-  } else rows.push(["4. Package, unpacked", "n/a", "", errors.artefact ?? "", "≤ 3 MB"]);
-  if (conversion) {
-    rows.push([
-      "5. Conversion, html",
-      `${Math.round(conversion.html.msgsPerSec).toLocaleString("en")} msgs/s`,
-      "",
-      `${conversion.html.messages} corpus msgs`,
-      "",
-    ]);
-    rows.push([
-      "   Conversion, text",
-      `${Math.round(conversion.text.msgsPerSec).toLocaleString("en")} msgs/s`,
-      "",
-      `${conversion.text.messages} corpus msgs`,
-      "",
-    ]);
-  } else rows.push(["5. Conversion", "n/a", "", errors.conversion ?? "", ""]);
-
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  const out = [
-    `hipchat-proxy benchmark — ${results.when} — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`,
-    "",
-    line(rows[0]),
-    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...rows.slice(1).map(line),
-    "",
-  ];
-  if (artefact)
-    out.push(
-      `Largest packages in the artefact: ${artefact.pkg.largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(", ")}`,
-    );
-  if (conversion) out.push(`Corpus: ${conversion.corpusSource}`);
-  for (const [part, message] of Object.entries(errors)) out.push(`Not measured (${part}): ${message}`);
-  const file = path.join(__dirname, "results.json");
-  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  out.push(`Written: ${path.relative(process.cwd(), file)} (${results.durationSeconds} s)`);
-  process.stdout.write(`${out.join("\n")}\n`);
 }
 
 main().then(
