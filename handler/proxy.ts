@@ -6,6 +6,7 @@
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";
 import { toSlackPayload } from "./convert";
+import { acceptForDelivery, type MessageQueue } from "./delivery/accept";
 import { badRequest, notFound, ProxyError, reasonPhrase, toProxyError } from "./errors";
 import type { SlackGateway } from "./gateway";
 import { authorizeRoom, authorizeUnscoped, canSeeRoom, extractToken, TokenAuthority, type Grant } from "./hipchat/auth";
@@ -31,6 +32,13 @@ export interface ProxyDeps {
   random?: () => number;
   /** Time budget for one request when there is no Lambda context (local server). Default 10 s. */
   localBudgetMs?: number;
+  /**
+   * Queued delivery (handler/delivery): a valid message is stored here and answered at once, and a
+   * worker posts it. Without it, messages are posted while the client waits (the direct mode).
+   */
+  queue?: MessageQueue;
+  /** Extra fields for the health check's answer (`npm start` adds its queue's depth and age). */
+  health?: () => Record<string, unknown>;
 }
 
 export type AlbHandler = (event: ALBEvent, context?: InvocationContext) => Promise<ALBResult>;
@@ -89,6 +97,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
   const send = async (call: Call, channel: string, msg: ParsedMessage): Promise<PostResult> => {
     call.log.channel = channel;
     const message: SlackMessage = { ...toSlackPayload(msg, convertOptions), channel, thread_ts: msg.threadTs };
+    if (deps.queue) return acceptForDelivery(deps.queue, message, { route: call.log.route, now });
     const options = { deadline: call.deadline, attemptBudgetMs: settings.slackTimeoutMs, now };
     try {
       return await deps.slack.post(call.secrets.slackToken, message, options);
@@ -215,7 +224,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       const match = router.match(req.method, req.path);
       entry.route = match.name;
       if (match.name === "health") {
-        response = json(200, { status: "ok" });
+        response = json(200, { status: "ok", ...deps.health?.() });
       } else {
         // v1 clients may put every field in the query (GET) or split them between query and form.
         const body = req.method === "GET" || req.method === "HEAD" ? {} : parseBody(req);

@@ -157,7 +157,7 @@ export function describeStack(stack: StackName): void {
         const provider = run.mocks.find("pulumi:providers:aws", "dns-account");
         const roles = JSON.parse(provider.inputs.assumeRoles).map((r: { roleArn: string }) => r.roleArn);
         expect(roles).toEqual([
-          ...(run.file.config["aws:assumeRoles"] as { roleArn: string }[]).map((r) => r.roleArn),
+          ...((run.file.config["aws:assumeRoles"] as { roleArn: string }[] | undefined) ?? []).map((r) => r.roleArn),
           cfg.dnsRoleArn,
         ]);
         expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([cfg.dnsRoleArn.split(":")[4]]);
