@@ -18,7 +18,11 @@ export interface ProxyRequest {
   query: ReadonlyMap<string, readonly string[]>;
   /** Lower-case header names, every value kept in order. */
   headers: ReadonlyMap<string, readonly string[]>;
-  body: Buffer;
+  /**
+   * The body, decoded on first use: throws 400 for invalid base64 and 413 over the ALB's 1 MB. Lazy,
+   * so that a request is authenticated before anything looks at its body.
+   */
+  body(): Buffer;
   /** Whether the event used the multi-value form; the response must use the same. */
   multiValue: boolean;
 }
@@ -40,8 +44,7 @@ export function first(map: ReadonlyMap<string, readonly string[]>, key: string):
 }
 
 /**
- * Turns an ALB event into a request. Throws BadRequestError for bodies that are not valid base64
- * and PayloadTooLargeError over the ALB's 1 MB limit.
+ * Turns an ALB event into a request. Its body is decoded when first read (see ProxyRequest.body).
  */
 export function parseAlbEvent(event: ALBEvent): ProxyRequest {
   const multiValue = event.multiValueHeaders !== undefined || event.multiValueQueryStringParameters !== undefined;
@@ -66,8 +69,16 @@ export function parseAlbEvent(event: ALBEvent): ProxyRequest {
     path: event.path || "/",
     query,
     headers,
-    body: decodeBody(event.body, event.isBase64Encoded),
+    body: lazyBody(event.body, event.isBase64Encoded),
     multiValue,
+  };
+}
+
+function lazyBody(body: string | null | undefined, isBase64Encoded: boolean): () => Buffer {
+  let decoded: Buffer | undefined;
+  return () => {
+    decoded ??= decodeBody(body, isBase64Encoded);
+    return decoded;
   };
 }
 

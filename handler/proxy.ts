@@ -9,11 +9,19 @@ import { toSlackPayload } from "./convert";
 import { acceptForDelivery, type MessageQueue } from "./delivery/accept";
 import { badRequest, notFound, ProxyError, reasonPhrase, toProxyError } from "./errors";
 import type { SlackGateway } from "./gateway";
-import { authorizeRoom, authorizeUnscoped, canSeeRoom, extractToken, TokenAuthority, type Grant } from "./hipchat/auth";
-import { parseBody, type BodyFields } from "./hipchat/body";
+import {
+  authorizeRoom,
+  authorizeUnscoped,
+  BODY_TOKEN_FIELD,
+  canSeeRoom,
+  requestToken,
+  TokenAuthority,
+  type Grant,
+} from "./hipchat/auth";
+import { createBodyReader, type BodyFields } from "./hipchat/body";
 import { createFieldParsers, type ParsedMessage } from "./hipchat/fields";
 import { describeError, type Logger, type RequestLog } from "./log";
-import { createRouter, type RouteName } from "./routes";
+import { createRouter, type RouteMatch, type RouteName } from "./routes";
 import type { SecretCache } from "./secrets";
 import type { PostResult, SlackMessage } from "./slack";
 import { userKey, type ProxySecrets, type ProxySettings, type Room } from "./settings";
@@ -221,16 +229,29 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       multiValue = req.multiValue;
       entry.method = req.method;
       entry.traceId = first(req.headers, "x-amzn-trace-id");
-      const match = router.match(req.method, req.path);
-      entry.route = match.name;
-      if (match.name === "health") {
+      // A route error (404, 405) is answered only once the token is known good: a request without a
+      // valid token is a 401 whatever else is wrong with it.
+      let match: RouteMatch | undefined;
+      let routeError: unknown;
+      try {
+        match = router.match(req.method, req.path);
+      } catch (err) {
+        routeError = err;
+      }
+      entry.route = match?.name ?? "unknown";
+      if (match?.name === "health") {
         response = json(200, { status: "ok", ...deps.health?.() });
       } else {
-        // v1 clients may put every field in the query (GET) or split them between query and form.
-        const body = req.method === "GET" || req.method === "HEAD" ? {} : parseBody(req);
-        const fields = match.name === "v1.rooms.message" ? { ...queryFields(req), ...body } : body;
         const secrets = await deps.secrets.get();
-        const grant = authorityFor(secrets).authenticate(extractToken(req, fields));
+        const body = createBodyReader(req);
+        // A token in a header or the query is checked before the body is read; only without one is
+        // the body looked at, for its `auth_token` field.
+        const token = requestToken(req) ?? (await body.lookup(BODY_TOKEN_FIELD));
+        const grant = authorityFor(secrets).authenticate(token);
+        if (routeError !== undefined || !match) throw routeError;
+        // v1 clients may put every field in the query (GET) or split them between query and form.
+        const bodyFields = await body.fields();
+        const fields = match.name === "v1.rooms.message" ? { ...queryFields(req), ...bodyFields } : bodyFields;
         // The Lambda's remaining time is read now, after the secret fetch, so it counts from now (it
         // used to be added to `started`, losing the fetch time: up to 6 s with a slow Secrets Manager).
         // The local budget counts from the request's start.

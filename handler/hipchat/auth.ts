@@ -9,16 +9,26 @@ import { forbidden, unauthorized } from "../errors";
 import { roomKey, type AllowedToken, type Room } from "../settings";
 import type { BodyFields } from "./body";
 
+/** The body field some clients (v1 form posts, a few v2 senders) carry their token in. */
+export const BODY_TOKEN_FIELD = "auth_token";
+
 /**
- * The token a client sent: `Authorization: Bearer`, `?auth_token=`, or a body `auth_token`
- * (v1 form posts and some v2 clients). Returns undefined when there is none.
+ * The token a client sent outside the body: `Authorization: Bearer`, then `?auth_token=`. Returns
+ * undefined when there is none (the caller may then look in the body, see {@link bodyToken}).
  */
-export function extractToken(req: ProxyRequest, fields: BodyFields): string | undefined {
+export function requestToken(req: ProxyRequest): string | undefined {
   const auth = first(req.headers, "authorization");
   const bearer = auth?.match(/^\s*Bearer\s+(\S+)\s*$/i)?.[1];
-  const candidates = [bearer, first(req.query, "auth_token"), fields.auth_token];
-  for (const c of candidates) if (typeof c === "string" && c.trim() !== "") return c.trim();
-  return undefined;
+  return nonBlank(bearer) ?? nonBlank(first(req.query, BODY_TOKEN_FIELD));
+}
+
+/** The token in a body's `auth_token` field, if it holds one. */
+export function bodyToken(fields: BodyFields): string | undefined {
+  return nonBlank(fields[BODY_TOKEN_FIELD]);
+}
+
+function nonBlank(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
 interface Grant {

@@ -11,12 +11,50 @@ export type BodyFields = Readonly<Record<string, unknown>>;
 /** Refuses invalid UTF-8 instead of replacing it, so a mangled body is a 400, not a mangled message. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * A request's body fields, read at most once, and only when asked: the core authenticates a token
+ * sent in a header or the query before anything reads the body.
+ */
+export interface BodyReader {
+  /** The fields (`{}` for GET, HEAD and an empty body). Throws 400/413/415 for a body it cannot read. */
+  fields(): Promise<BodyFields>;
+  /**
+   * The value of a string field, for a body that may carry it, or undefined; never throws. A body
+   * whose raw bytes do not contain the field's name cannot hold it, and is not parsed for it (no
+   * client escapes the characters of a field name), so a large body without it costs one byte search.
+   */
+  lookup(field: string): Promise<string | undefined>;
+}
+
+export function createBodyReader(req: ProxyRequest): BodyReader {
+  let parsed: Promise<BodyFields> | undefined;
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const fields = () => {
+    parsed ??= hasBody ? Promise.resolve().then(() => parseBody(req)) : Promise.resolve({});
+    return parsed;
+  };
+  return {
+    fields,
+    async lookup(field) {
+      if (!hasBody) return undefined;
+      try {
+        if (!req.body().includes(field, 0, "utf8")) return undefined;
+        const value = (await fields())[field];
+        return typeof value === "string" ? value : undefined;
+      } catch {
+        return undefined; // an unreadable body holds no field
+      }
+    },
+  };
+}
+
 /** Decodes the body into fields. An empty body is `{}`. */
 export function parseBody(req: ProxyRequest): BodyFields {
-  if (req.body.length === 0) return {};
+  const body = req.body();
+  if (body.length === 0) return {};
   let text: string;
   try {
-    text = UTF8.decode(req.body);
+    text = UTF8.decode(body);
   } catch {
     throw badRequest("Request body is not valid UTF-8");
   }

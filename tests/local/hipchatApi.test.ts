@@ -1,0 +1,84 @@
+/**
+ * The HipChat calls and rules added to the proxy, over real HTTP against `npm start` with the Slack
+ * stand-in behind it: each test asserts what the client gets and exactly what Slack received.
+ * (tests/handler has the same behaviour through the Lambda handler.)
+ */
+import { npmStart, type StartedProxy } from "../support/npmStart";
+import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
+
+const TOKEN = "api-local-token-0123456789";
+
+let slack: SlackStandIn;
+let proxy: StartedProxy;
+
+beforeAll(async () => {
+  slack = await startSlackStandIn({ tokens: ["xoxb-local"] });
+  proxy = await npmStart({
+    SLACK_TOKEN: "xoxb-local",
+    SLACK_API_URL: slack.url,
+    HIPCHAT_TOKENS: TOKEN,
+    ROOM_CHANNELS: JSON.stringify({ Ops: "#ops", "1234": "#deploys" }),
+    DEFAULT_CHANNEL: "#hipchat",
+  });
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  await slack?.close();
+});
+beforeEach(() => {
+  slack.calls.length = 0;
+  slack.delivered.length = 0;
+});
+
+const call = (path: string, init: RequestInit = {}) => fetch(`${proxy.url}${path}`, { method: "POST", ...init });
+const UNAUTHORIZED = { error: { code: 401, message: expect.any(String), type: "Unauthorized" } };
+
+describe("authentication comes first", () => {
+  it.each<[string, string, RequestInit]>([
+    [
+      "an unsupported content type",
+      "/v2/room/Ops/notification",
+      { headers: { "content-type": "application/xml" }, body: "<x/>" },
+    ],
+    ["malformed JSON", "/v2/room/Ops/notification", { headers: { "content-type": "application/json" }, body: "{nope" }],
+    ["a wrong method", "/v2/room/Ops/notification", { method: "GET" }],
+    ["DELETE", "/v1/rooms/message", { method: "DELETE" }],
+    ["an unknown path", "/v2/room/Ops/history", { method: "GET" }],
+    [
+      "an unknown token and an unsupported type",
+      "/v2/room/Ops/notification?auth_token=wrong-token-0000",
+      { headers: { "content-type": "application/xml" }, body: "<x/>" },
+    ],
+    [
+      "an almost 1 MB body and no token",
+      "/v1/rooms/message",
+      {
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `room_id=Ops&message=${"z".repeat(1024 * 1024 - 100)}`,
+      },
+    ],
+  ])("%s without a valid token → 401 in HipChat shape; nothing reaches Slack", async (_n, path, init) => {
+    const res = await call(path, init);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(UNAUTHORIZED);
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it("with the token, an unsupported content type is still a 415", async () => {
+    const res = await call(`/v2/room/Ops/notification?auth_token=${TOKEN}`, {
+      headers: { "content-type": "application/xml" },
+      body: "<x/>",
+    });
+    expect(res.status).toBe(415);
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it("a token in the JSON body still delivers exactly the message", async () => {
+    const res = await call("/v2/room/Ops/notification", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "token in <i>body</i>", auth_token: TOKEN }),
+    });
+    expect(res.status).toBe(204);
+    expect(slack.delivered.map((c) => c.body)).toEqual([{ channel: "#ops", text: "token in _body_", mrkdwn: "true" }]);
+  });
+});
