@@ -12,10 +12,13 @@ import { createLogger, type Logger } from "../handler/log";
 import { createProxy, errorResponse } from "../handler/proxy";
 import { SettingsError, type ProxySecrets } from "../handler/settings";
 import { fromAlbResult, toAlbEvent } from "./albEvent";
+import { type LocalDelivery, startLocalDelivery } from "./queueWorker";
 import { loadLocalConfig, type LocalConfig } from "./settings";
 
 export interface LocalServer {
   url: string;
+  /** With DELIVERY_MODE=queued: the queue and its worker. */
+  delivery?: LocalDelivery;
   close(): Promise<void>;
 }
 
@@ -30,12 +33,29 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
   const slack: SlackGateway = config.slackToken
     ? webApiGateway({ slackApiUrl: config.slackApiUrl, timeoutMs: config.settings.slackTimeoutMs })
     : consoleGateway(options.print);
+  const log = options.log ?? createLogger();
+  // Queued mode: valid messages are stored in QUEUE_PATH and answered at once; a worker loop in this
+  // process posts them (docs/queued-delivery.md).
+  const delivery =
+    config.delivery.mode === "queued"
+      ? startLocalDelivery({
+          queuePath: config.queuePath,
+          slackToken: config.slackToken,
+          slackApiUrl: config.slackApiUrl,
+          slackTimeoutMs: config.settings.slackTimeoutMs,
+          delivery: config.delivery,
+          log,
+          print: options.print,
+        })
+      : undefined;
   const handler = createProxy({
     settings: config.settings,
     // Locally the secrets are fixed for the process' life; invalidation has nothing to refetch.
     secrets: { get: async () => secrets, invalidate: () => undefined },
     slack,
-    log: options.log ?? createLogger(),
+    log,
+    queue: delivery?.queue,
+    health: delivery?.health,
   });
 
   const server = http.createServer((req, res) => {
@@ -83,15 +103,19 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
+  }).catch(async (err: unknown) => {
+    await delivery?.close();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+    delivery,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      }).then(() => delivery?.close()),
   };
 }
 
@@ -113,6 +137,12 @@ async function main(): Promise<void> {
       ? `Delivering to Slack at ${config.slackApiUrl ?? "https://slack.com/api/"}`
       : "SLACK_TOKEN is not set: messages are printed here, not sent.",
   );
+  if (server.delivery) {
+    lines.push(
+      `Queued delivery: messages are stored in ${server.delivery.queue.path} and delivered by a worker ` +
+        `(${server.delivery.queue.stats().depth} waiting).`,
+    );
+  }
   if (config.implicitDefaultChannel) {
     lines.push(
       `No ROOM_CHANNELS or DEFAULT_CHANNEL: every room maps to ${config.settings.defaultChannel} for this dry run.`,

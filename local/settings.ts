@@ -4,6 +4,8 @@
  * the user map). Environment variables win over the file.
  */
 import { randomBytes } from "node:crypto";
+import { LOCAL_RETRY_POLICY } from "../handler/delivery/deliver";
+import { type DeliverySettings, parseDeliverySettings } from "../handler/delivery/settings";
 import { SLACK_TOKEN } from "../handler/patterns";
 import {
   type AllowedToken,
@@ -15,6 +17,9 @@ import {
   SettingsError,
   type SettingsFile,
 } from "../handler/settings";
+
+/** Where `npm start` keeps its queue in queued mode unless QUEUE_PATH says otherwise (git-ignored). */
+export const DEFAULT_QUEUE_PATH = ".queue/hipchat-proxy.sqlite";
 
 export interface LocalConfig {
   host: string;
@@ -28,6 +33,10 @@ export interface LocalConfig {
   /** No routing was configured for a dry run, so every room goes to #general. */
   implicitDefaultChannel: boolean;
   multiValueHeaders: boolean;
+  /** DELIVERY_MODE and the queued mode's settings (docs/queued-delivery.md). */
+  delivery: DeliverySettings;
+  /** The queued mode's file (QUEUE_PATH). */
+  queuePath: string;
 }
 
 /** The settings file of `npm start`: the proxy's settings plus what the secret holds in Lambda. */
@@ -81,5 +90,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
     generatedToken,
     implicitDefaultChannel,
     multiValueHeaders: !/^(0|false|off|no)$/i.test(env.MULTI_VALUE_HEADERS ?? "true"),
+    delivery: parseDeliverySettings(env, LOCAL_RETRY_POLICY),
+    queuePath: env.QUEUE_PATH?.trim() || DEFAULT_QUEUE_PATH,
   };
 }
