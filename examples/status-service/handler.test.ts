@@ -1,41 +1,37 @@
 /**
  * The status handler's source, in this process: every route and refusal, both header forms, the
- * misconfigured and failing paths. (artefact.test.ts runs the serialized copy.)
+ * misconfigured and failing paths. (artefact.test.ts runs the bundle as deployed.)
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
+
+import { albEvent, type HeaderForm } from "../../tests/support/albEvents";
 
 import { createStatusHandler, header, readStatusInfo, type StatusHandler } from "./handler";
 
 const ENV = { SERVICE_NAME: "status", SERVICE_VERSION: "1.2.3", AWS_REGION: "eu-west-1" };
 const STARTED = new Date("2026-01-02T03:04:05.000Z");
 
-/** A single-value ALB event (multi-value headers off). */
+/**
+ * An ALB event from the shared factory, with the body exactly as given (already base64 when
+ * `isBase64Encoded`), in the single-value form unless `form` says otherwise.
+ */
 function albRequest(
   method: string,
-  path: string,
+  url: string,
   headers: Record<string, string> = {},
   body = "",
   isBase64Encoded = false,
+  form: HeaderForm = "single",
 ): ALBEvent {
-  return {
-    requestContext: {
-      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/status-tg/0123" },
-    },
-    httpMethod: method,
-    path,
-    queryStringParameters: {},
-    headers: { host: "status.private.example.com", "x-forwarded-for": "10.20.1.17", ...headers },
-    body,
-    isBase64Encoded,
-  };
-}
-
-/** The same request with multi-value headers on. */
-function multi(event: ALBEvent): ALBEvent {
-  const { headers, queryStringParameters, ...rest } = event;
-  const wrap = (r: Record<string, string | undefined> | undefined) =>
-    Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [k, [String(v)]]));
-  return { ...rest, multiValueHeaders: wrap(headers), multiValueQueryStringParameters: wrap(queryStringParameters) };
+  const event = albEvent({
+    method,
+    url,
+    headers: { "x-forwarded-for": "10.20.1.17", ...headers },
+    host: "status.private.example.com",
+    targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/status-tg/0123",
+    headerForm: form,
+  });
+  return { ...event, body, isBase64Encoded };
 }
 
 const bodyOf = (r: ALBResult): any => JSON.parse(r.body ?? "");
@@ -161,7 +157,9 @@ describe("refusals", () => {
 
 describe("header forms", () => {
   it("answers a multi-value event with multi-value headers, reading its headers the same way", async () => {
-    const r = await handler(multi(albRequest("POST", "/echo", { "content-type": "application/json" }, '{"m":1}')));
+    const r = await handler(
+      albRequest("POST", "/echo", { "content-type": "application/json" }, '{"m":1}', false, "multi"),
+    );
     expect(r.headers).toBeUndefined();
     expect(r.multiValueHeaders).toEqual({
       "content-type": ["application/json; charset=utf-8"],
@@ -171,9 +169,9 @@ describe("header forms", () => {
   });
 
   it("finds a header whatever its case, in either form", () => {
-    const e = albRequest("GET", "/", { "X-Custom": "v" });
-    expect(header(e, "x-custom")).toBe("v");
-    expect(header(multi(e), "X-CUSTOM")).toBe("v");
+    const e = albRequest("GET", "/", { "x-custom": "v" });
+    expect(header(e, "X-Custom")).toBe("v");
+    expect(header(albRequest("GET", "/", { "x-custom": "v" }, "", false, "multi"), "X-CUSTOM")).toBe("v");
     expect(header(e, "missing")).toBeUndefined();
   });
 });
