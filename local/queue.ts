@@ -5,7 +5,10 @@
  *
  * - **Durable before answered.** `enqueue` resolves once its transaction is committed with
  *   `synchronous=FULL` (fsync'd), so a message answered 2xx survives SIGKILL and a power cut.
- *   Messages arriving together share one commit (group commit): one fsync for a burst.
+ *   Messages arriving together share one commit (group commit): one fsync for a burst. The worker's
+ *   bookkeeping (leases, deliveries, retries) commits with `synchronous=NORMAL`: still safe against a
+ *   crash of the process, and a power cut can at worst forget that a message was delivered, so it
+ *   goes again (at least once), never that it was accepted.
  * - **In order per channel.** Only a channel's oldest message (its head) can be leased, and only
  *   when no other message of the channel is leased: one message per channel in flight.
  * - **Leases.** A lease is written (with the attempt count) before the worker posts. After a crash
@@ -25,7 +28,7 @@ type Sqlite = typeof import("node:sqlite");
 type Database = import("node:sqlite").DatabaseSync;
 
 /** Loads node:sqlite without its one-time ExperimentalWarning on stderr (Node 22 prints it). */
-function loadSqlite(): Sqlite {
+export function loadSqlite(): Sqlite {
   const emit = process.emitWarning;
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const text = typeof warning === "string" ? warning : warning.message;
@@ -134,8 +137,8 @@ export class LocalQueue implements MessageQueue {
     const { DatabaseSync } = loadSqlite();
     this.db = new DatabaseSync(this.path);
     try {
-      // WAL + FULL: a commit is on disk when it returns. EXCLUSIVE: this process alone uses the file.
-      this.db.exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+      // WAL; FULL for accepted messages (see flush). EXCLUSIVE: this process alone uses the file.
+      this.db.exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
       this.db.exec("BEGIN IMMEDIATE; COMMIT;");
     } catch (err) {
       this.db.close();
@@ -173,17 +176,18 @@ export class LocalQueue implements MessageQueue {
       "INSERT INTO messages (id, channel, body, accepted_at, visible_at) VALUES (?, ?, ?, ?, ?)",
     );
     try {
-      this.db.exec("BEGIN IMMEDIATE");
+      this.db.exec("PRAGMA synchronous=FULL; BEGIN IMMEDIATE");
       for (const item of batch) {
         insert.run(item.envelope.id, item.envelope.channel, item.encoded, item.envelope.acceptedAt, 0);
       }
-      this.db.exec("COMMIT");
+      this.db.exec("COMMIT; PRAGMA synchronous=NORMAL");
     } catch (err) {
       try {
         this.db.exec("ROLLBACK");
       } catch {
         // no transaction left to roll back
       }
+      this.db.exec("PRAGMA synchronous=NORMAL");
       for (const item of batch) item.reject(err);
       return;
     }

@@ -9,6 +9,8 @@ export interface StartedProxy {
   url: string;
   output(): string;
   stop(): Promise<void>;
+  /** Kills the whole process group with `signal` (SIGKILL: no handler runs, nothing is flushed). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function npmStart(env: Record<string, string>, timeoutMs = 30_000): Promise<StartedProxy> {
@@ -37,14 +39,16 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 30_000):
       reject(new Error(`npm start exited with ${code}:\n${out}`));
     });
   });
+  const signalGroup = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      process.kill(-child.pid!, signal);
+    });
   return {
     url,
     output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        process.kill(-child.pid!, "SIGTERM");
-      }),
+    stop: () => signalGroup("SIGTERM"),
+    kill: (signal = "SIGKILL") => signalGroup(signal),
   };
 }

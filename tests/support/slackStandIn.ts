@@ -12,6 +12,8 @@ export interface SlackCall {
   token: string | undefined;
   /** Arguments as the client sent them; `attachments` decoded from its JSON string form. */
   body: Record<string, unknown>;
+  /** When the call arrived (epoch ms). */
+  at?: number;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
       const body = parseBody(raw, req.headers["content-type"]);
       const auth = req.headers.authorization;
       const token = auth?.startsWith("Bearer ") ? auth.slice(7) : (body.token as string | undefined);
-      const call: SlackCall = { method, token, body };
+      const call: SlackCall = { method, token, body, at: Date.now() };
       calls.push(call);
 
       const respond = () => {
