@@ -1,10 +1,13 @@
 /**
- * Request bodies as HipChat clients send them: JSON for v2 (hipchat-rb, hipchatter, notifiers) and
- * `application/x-www-form-urlencoded` for v1 (and curl's default). Unknown fields are kept here and
- * ignored by the field schemas.
+ * Request bodies as HipChat clients send them: JSON for v2 (hipchat-rb, hipchatter, notifiers),
+ * `application/x-www-form-urlencoded` for v1 (and curl's default), and `multipart/form-data`, which
+ * PHP's curl sends for an array of fields (HipChat's own PHP library did). Unknown fields are kept
+ * here and ignored by the field schemas.
  */
-import { first, type ProxyRequest } from "../alb";
-import { badRequest, unsupportedMediaType } from "../errors";
+import { isUtf8 } from "node:buffer";
+import { Busboy } from "@fastify/busboy";
+import { first, MAX_BODY_BYTES, type ProxyRequest } from "../alb";
+import { badRequest, ProxyError, unsupportedMediaType } from "../errors";
 
 export type BodyFields = Readonly<Record<string, unknown>>;
 
@@ -27,45 +30,77 @@ export interface BodyReader {
 }
 
 export function createBodyReader(req: ProxyRequest): BodyReader {
-  let parsed: Promise<BodyFields> | undefined;
+  let parsed: Promise<ReadBody> | undefined;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const fields = () => {
-    parsed ??= hasBody ? Promise.resolve().then(() => parseBody(req)) : Promise.resolve({});
+  const read = () => {
+    parsed ??= hasBody ? readBody(req) : Promise.resolve({ fields: {} });
     return parsed;
   };
   return {
-    fields,
+    async fields() {
+      const { fields, problem } = await read();
+      if (problem) throw problem;
+      return fields;
+    },
     async lookup(field) {
       if (!hasBody) return undefined;
       try {
         if (!req.body().includes(field, 0, "utf8")) return undefined;
-        const value = (await fields())[field];
-        return typeof value === "string" ? value : undefined;
       } catch {
-        return undefined; // an unreadable body holds no field
+        return undefined; // an undecodable body holds no field
       }
+      // A multipart body refused for another part (a file) still names its text fields.
+      const value = (await read()).fields[field];
+      return typeof value === "string" ? value : undefined;
     },
   };
 }
 
+/** A body's fields, and why the body is refused if it is: then `fields` holds what could be read. */
+interface ReadBody {
+  fields: BodyFields;
+  problem?: unknown;
+}
+
+async function readBody(req: ProxyRequest): Promise<ReadBody> {
+  try {
+    return { fields: await parseBody(req) };
+  } catch (err) {
+    return { fields: err instanceof UnacceptedParts ? err.fields : {}, problem: err };
+  }
+}
+
+/** A 400 for a multipart body with a part the proxy does not take, carrying the text fields read. */
+class UnacceptedParts extends ProxyError {
+  constructor(
+    message: string,
+    readonly fields: BodyFields,
+  ) {
+    super(400, message);
+  }
+}
+
 /** Decodes the body into fields. An empty body is `{}`. */
-export function parseBody(req: ProxyRequest): BodyFields {
+export async function parseBody(req: ProxyRequest): Promise<BodyFields> {
   const body = req.body();
   if (body.length === 0) return {};
+  const contentType = first(req.headers, "content-type") ?? "";
+  const type = contentType.split(";")[0].trim().toLowerCase();
+  // Before the UTF-8 check: a file part may be binary, and is refused by name, not as bad UTF-8.
+  if (type === "multipart/form-data") return parseMultipart(body, contentType);
   let text: string;
   try {
     text = UTF8.decode(body);
   } catch {
     throw badRequest("Request body is not valid UTF-8");
   }
-  const type = (first(req.headers, "content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/json" || type.endsWith("+json") || type === "text/json") return parseJson(text);
   if (type === "application/x-www-form-urlencoded") return parseForm(text);
   if (type === "" || type === "text/plain") {
     // Clients that set no (or a wrong) type: decide by the content, as HipChat's own servers did.
     return text.trimStart().startsWith("{") ? parseJson(text) : parseForm(text);
   }
-  throw unsupportedMediaType(`Unsupported content type "${type}": send JSON or a form`);
+  throw unsupportedMediaType(`Unsupported content type "${type}": send JSON or a form (urlencoded or multipart)`);
 }
 
 function parseJson(text: string): BodyFields {
@@ -110,4 +145,54 @@ export function parseForm(text: string): BodyFields {
     if (!(key in fields)) fields[key] = value;
   }
   return fields;
+}
+
+/** More parts than any HipChat call has fields, by far; past it the body is refused. */
+const MAX_MULTIPART_PARTS = 1000;
+
+/**
+ * `multipart/form-data` fields, read with busboy, with the rules of a form: the first value of a
+ * repeated field wins. A part that is a file (it has a filename, or is application/octet-stream) is
+ * a 400 naming its field: no HipChat call the proxy serves takes a file.
+ */
+function parseMultipart(body: Buffer, contentType: string): Promise<BodyFields> {
+  return new Promise<BodyFields>((resolve, reject) => {
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({
+        headers: { "content-type": contentType },
+        limits: { fieldSize: MAX_BODY_BYTES, parts: MAX_MULTIPART_PARTS },
+      });
+    } catch {
+      reject(badRequest("Request body is multipart/form-data without a boundary"));
+      return;
+    }
+    const fields: Record<string, string> = Object.create(null); // keys come from clients: no inherited members
+    let problem: string | undefined;
+    parser.on("field", (name, value, nameTruncated, valueTruncated) => {
+      if (nameTruncated || valueTruncated) problem ??= `Field ${fieldLabel(name)} is too long`;
+      else if (!(name in fields)) fields[name] = value;
+    });
+    parser.on("file", (name, stream) => {
+      problem ??= `Field ${fieldLabel(name)} is a file upload; the proxy takes text fields only (send it without a filename)`;
+      stream.resume(); // discard it: nothing waits for a file
+    });
+    parser.on("partsLimit", () => {
+      problem ??= `Request body has more than ${MAX_MULTIPART_PARTS} parts`;
+    });
+    parser.on("error", () => reject(badRequest("Request body is not valid multipart/form-data")));
+    parser.on("finish", () => {
+      if (problem) return reject(new UnacceptedParts(problem, fields));
+      // The fields' bytes were decoded with replacement; like any other body, invalid UTF-8 is refused.
+      if (!isUtf8(body)) return reject(new UnacceptedParts("Request body is not valid UTF-8", fields));
+      resolve(fields);
+    });
+    parser.end(body);
+  });
+}
+
+/** A client's field name as an error message may quote it: short, one line. */
+function fieldLabel(name: string | undefined): string {
+  const clean = (name ?? "").replace(/[\p{Cc}"]/gu, "").slice(0, 64);
+  return clean ? `"${clean}"` : "(unnamed)";
 }

@@ -84,7 +84,7 @@ const expectedSlack = {
   ],
 };
 
-describe("PHP curl, http_build_query (urlencoded): served today", () => {
+describe("PHP curl, http_build_query (urlencoded)", () => {
   it("v1 rooms/message with auth_token among the fields → 200 {status: sent}, exact Slack payload", async () => {
     const out = await phpPost("urlencoded", "/v1/rooms/message", message(TOKEN));
     expect(out.request_content_type).toBe("application/x-www-form-urlencoded");
@@ -102,9 +102,7 @@ describe("PHP curl, http_build_query (urlencoded): served today", () => {
   });
 });
 
-// Waiting for the proxy: multipart/form-data request bodies, which it refuses today with 415
-// ("send JSON or a form"). Unskip when multipart bodies land.
-describe.skip("PHP curl with an array of fields (multipart/form-data) (needs multipart bodies)", () => {
+describe("PHP curl with an array of fields (multipart/form-data)", () => {
   it("v1 rooms/message, auth_token and format among the fields → 200 {status: sent}, exact Slack payload", async () => {
     const out = await phpPost("multipart", "/v1/rooms/message", message(TOKEN));
     expect(out.request_content_type).toMatch(/^multipart\/form-data; boundary=/);

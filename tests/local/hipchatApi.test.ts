@@ -82,3 +82,55 @@ describe("authentication comes first", () => {
     expect(slack.delivered.map((c) => c.body)).toEqual([{ channel: "#ops", text: "token in _body_", mrkdwn: "true" }]);
   });
 });
+
+describe("multipart/form-data bodies", () => {
+  const form = (fields: Record<string, string>) => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    return fd;
+  };
+
+  it("v1 rooms/message with the token among the fields → 200 {status: sent}, exact Slack payload", async () => {
+    const res = await call("/v1/rooms/message", {
+      body: form({ room_id: "1234", from: "fd", message: "multi<b>part</b>", color: "red", auth_token: TOKEN }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "sent" });
+    expect(slack.delivered.map((c) => c.body)).toEqual([
+      {
+        channel: "#deploys",
+        text: "multi*part*",
+        mrkdwn: "true",
+        username: "fd",
+        attachments: [{ color: "danger", text: "multi*part*", fallback: "multi*part*", mrkdwn_in: ["text"] }],
+      },
+    ]);
+  });
+
+  it("v2 notification with the token in the query → 204", async () => {
+    const res = await call(`/v2/room/Ops/notification?auth_token=${TOKEN}`, {
+      body: form({ message: "plain & simple", message_format: "text" }),
+    });
+    expect(res.status).toBe(204);
+    expect(slack.delivered.map((c) => c.body)).toEqual([
+      { channel: "#ops", text: "plain &amp; simple", mrkdwn: "true" },
+    ]);
+  });
+
+  it("a file part → 400 naming it; nothing reaches Slack", async () => {
+    const fd = form({ message: "with a file" });
+    fd.append("upload", new Blob(["\u0000binary"], { type: "application/octet-stream" }), "report.bin");
+    const res = await call(`/v2/room/Ops/notification?auth_token=${TOKEN}`, { body: fd });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: 400, message: expect.stringContaining('Field "upload" is a file upload'), type: "Bad Request" },
+    });
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it("no token at all → 401; nothing reaches Slack", async () => {
+    const res = await call("/v1/rooms/message", { body: form({ room_id: "Ops", message: "x" }) });
+    expect(res.status).toBe(401);
+    expect(slack.calls).toHaveLength(0);
+  });
+});
