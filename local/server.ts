@@ -3,15 +3,18 @@
  * request becomes an ALB event (local/albEvent.ts), goes through `createProxy`, and the ALB result
  * goes back out as HTTP. Secrets come from the environment instead of Secrets Manager.
  */
+import { isUtf8 } from "node:buffer";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { ALBEvent } from "aws-lambda";
 import { MAX_BODY_BYTES, toAlbResult } from "../handler/alb";
 import { payloadTooLarge } from "../handler/errors";
 import { consoleGateway, webApiGateway, type SlackGateway } from "../handler/gateway";
 import { createLogger, type Logger } from "../handler/log";
 import { createProxy, errorResponse } from "../handler/proxy";
 import { SettingsError, type ProxySecrets } from "../handler/settings";
-import { fromAlbResult, toAlbEvent } from "./albEvent";
+import { fromAlbResult, toAlbEvent, type RawHttpRequest } from "./albEvent";
 import { type LocalDelivery, startLocalDelivery } from "./queueWorker";
 import { loadLocalConfig, type LocalConfig } from "./settings";
 
@@ -71,7 +74,7 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
       const answer = tooLarge
         ? Promise.resolve(toAlbResult(errorResponse(payloadTooLarge("Request body exceeds 1 MB")), false))
         : handler(
-            toAlbEvent(
+            albEventFor(
               {
                 method: req.method ?? "GET",
                 url: req.url ?? "/",
@@ -100,6 +103,7 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
         });
     });
   });
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
@@ -117,6 +121,47 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
         server.close(() => resolve());
       }).then(() => delivery?.close()),
   };
+}
+
+/**
+ * The ALB event for a request (local/albEvent.ts), except that a text body (JSON, text/*…) that is
+ * not valid UTF-8 goes as base64, with its bytes: an event is JSON and cannot carry them as text, and
+ * decoding them with replacement characters let npm start accept `A\xff\xfeB` as `A\ufffd\ufffdB`
+ * where the handler's UTF-8 check, given the bytes, answers 400 as for any other content type.
+ */
+function albEventFor(raw: RawHttpRequest, multiValue: boolean): ALBEvent {
+  const event = toAlbEvent(raw, multiValue);
+  if (!event.isBase64Encoded && raw.body.length > 0 && !isUtf8(raw.body)) {
+    event.body = raw.body.toString("base64");
+    event.isBase64Encoded = true;
+  }
+  return event;
+}
+
+/**
+ * Requests Node's HTTP parser refuses (malformed, an unknown method, headers over 16 KB) never reach
+ * the handler. They get HipChat's error shape instead of Node's bare 400/431 without a body.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    socket.destroy(); // nothing to answer: the peer is gone, or an answer is already on its way
+    return;
+  }
+  const [status, message] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request headers are too large (16 KB at most)"]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "The request was not received in time"]
+        : err.code === "HPE_INVALID_METHOD"
+          ? [400, "Unknown HTTP method"]
+          : [400, "Malformed HTTP request"];
+  const reason = http.STATUS_CODES[status] ?? "Bad Request";
+  const body = JSON.stringify({ error: { code: status, message, type: reason } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function main(): Promise<void> {

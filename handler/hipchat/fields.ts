@@ -3,24 +3,14 @@
  * (see docs/hipchat-api.md). Unknown fields are ignored, because real clients pad
  * their bodies (`room_id`, `api`, `token`…). Each exported parser turns one call's fields into a
  * `HipChatMessage` or throws a BadRequestError that names the field.
+ *
+ * The schemas are built from the small structs below, not from superstruct's `string()`, `enums()`,
+ * `union()`, `array()` or `size()`: those build their failure text with `${value}`, which throws for
+ * a JSON object such as `{"toString":1}` (its `toString` is not callable) and turned a wrong-typed
+ * field into a 500. Every failure here carries fixed text, never the value. Lists check their
+ * length before their elements, so 100,000 card attributes are refused without validating one.
  */
-import {
-  array,
-  coerce,
-  enums,
-  integer,
-  min,
-  optional,
-  size,
-  string,
-  type,
-  union,
-  unknown,
-  boolean,
-  validate,
-  type Infer,
-  type Struct,
-} from "superstruct";
+import { coerce, optional, Struct, unknown, validate, type Infer } from "superstruct";
 import { badRequest } from "../errors";
 import type { HipChatCard, HipChatMessage } from "../convert/types";
 import type { BodyFields } from "./body";
@@ -28,15 +18,140 @@ import type { BodyFields } from "./body";
 /** HipChat's documented limit for `message`. */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
+/** A room id or name: what HipChat allowed, and what the v2 path check allows too. */
+const MAX_ROOM_LENGTH = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Structs whose failures never render the value
+
+// biome-ignore lint/suspicious/noExplicitAny: any struct of any shape, as superstruct's own helpers take.
+type AnyStruct = Struct<any, any>;
+
+/**
+ * A failure with a fixed reason. superstruct renders a failure without a message with `${value}`,
+ * so every failure here has one; `reason` (copied onto the StructError) is what the client reads.
+ */
+const fail = (reason: string) => ({ message: reason, reason });
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const units = (min: number, max: number, unit: string) =>
+  max === Number.POSITIVE_INFINITY
+    ? `at least ${min} ${unit}`
+    : min === 0
+      ? `at most ${max} ${unit}`
+      : `${min} to ${max} ${unit}`;
+
+/** A string of `min`–`max` UTF-16 units. */
+function text(min: number, max = Number.POSITIVE_INFINITY): Struct<string, null> {
+  return new Struct<string, null>({
+    type: "text",
+    schema: null,
+    validator: (v) =>
+      typeof v !== "string"
+        ? fail("expected a string")
+        : v.length < min || v.length > max
+          ? fail(`wrong length (${units(min, max, "characters")})`)
+          : true,
+  });
+}
+
+/** One of a fixed set of strings. */
+function choice<const T extends string>(values: readonly T[]): Struct<T, null> {
+  const allowed: ReadonlySet<unknown> = new Set(values);
+  const reason = `not one of the allowed values (${values.join(", ")})`;
+  return new Struct<T, null>({ type: "choice", schema: null, validator: (v) => allowed.has(v) || fail(reason) });
+}
+
+const flag = new Struct<boolean, null>({
+  type: "flag",
+  schema: null,
+  validator: (v) => typeof v === "boolean" || fail("expected true or false"),
+});
+
+const count = new Struct<number, null>({
+  type: "count",
+  schema: null,
+  validator: (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0) || fail("expected a whole number ≥ 0"),
+});
+
+/** The value type of an object schema: optional structs make optional keys. */
+type Shape<S extends Record<string, AnyStruct>> = {
+  [K in keyof S as undefined extends Infer<S[K]> ? never : K]: Infer<S[K]>;
+} & { [K in keyof S as undefined extends Infer<S[K]> ? K : never]?: Infer<S[K]> };
+
+/** An object with these fields (others are ignored). Only own properties are read. */
+function fields<S extends Record<string, AnyStruct>>(schema: S): Struct<Shape<S>, S> {
+  const keys = Object.keys(schema);
+  return new Struct<Shape<S>, S>({
+    type: "fields",
+    schema,
+    validator: (v) => isRecord(v) || fail("expected an object"),
+    // A shallow copy, so coercion (notify "1" → true) never writes into the request's own fields.
+    coercer: (v) => (isRecord(v) ? { ...v } : v),
+    *entries(v) {
+      if (!isRecord(v)) return;
+      for (const k of keys) yield [k, Object.hasOwn(v, k) ? v[k] : undefined, schema[k]];
+    },
+  });
+}
+
+/** An array of `min`–`max` elements; the length is checked first, and elements only when it fits. */
+function list<T>(element: Struct<T, unknown>, min: number, max: number): Struct<T[], Struct<T, unknown>> {
+  const fits = (v: unknown): v is unknown[] => Array.isArray(v) && v.length >= min && v.length <= max;
+  return new Struct<T[], Struct<T, unknown>>({
+    type: "list",
+    schema: element,
+    validator: (v) =>
+      !Array.isArray(v) ? fail("expected an array") : fits(v) || fail(`wrong length (${units(min, max, "elements")})`),
+    coercer: (v) => (fits(v) ? v.slice() : v),
+    *entries(v) {
+      if (fits(v)) for (let i = 0; i < v.length; i++) yield [i, v[i], element];
+    },
+  });
+}
+
+/** A string, or an object of the given shape (HipChat's "STR | OBJ" fields). */
+function textOr<O>(str: Struct<string, null>, obj: Struct<O, unknown>): Struct<string | O, null> {
+  const none: Iterable<[string | number, unknown, AnyStruct]> = [];
+  return new Struct<string | O, null>({
+    type: "text or fields",
+    schema: null,
+    validator: (v, ctx) =>
+      typeof v === "string"
+        ? str.validator(v, ctx)
+        : isRecord(v)
+          ? obj.validator(v, ctx)
+          : fail("expected a string or an object"),
+    coercer: (v, ctx) => (isRecord(v) ? obj.coercer(v, ctx) : v),
+    entries: (v, ctx) => (isRecord(v) ? obj.entries(v, ctx) : none),
+    refiner: (v, ctx) => (typeof v === "string" ? str.refiner(v, ctx) : isRecord(v) ? obj.refiner(v, ctx) : []),
+  });
+}
+
+/** Room ids and names: 1–100 characters, no control characters (as the v2 path's room). */
+const ROOM = new Struct<string, null>({
+  type: "room",
+  schema: null,
+  validator: (v) =>
+    typeof v !== "string"
+      ? fail("expected a string or a number")
+      : v.length < 1 || v.length > MAX_ROOM_LENGTH
+        ? fail(`wrong length (${units(1, MAX_ROOM_LENGTH, "characters")})`)
+        : !/\p{Cc}/u.test(v) || fail("contains control characters"),
+});
+
+// ---------------------------------------------------------------------------------------------
+
 /** The field schemas of every route. */
 function buildSchemas() {
-  const FORMAT = enums(["html", "text"] as const);
-  const COLOR = enums(["yellow", "green", "red", "purple", "gray", "random"] as const);
+  const FORMAT = choice(["html", "text"] as const);
+  const COLOR = choice(["yellow", "green", "red", "purple", "gray", "random"] as const);
 
   /** `notify` is documented as "STR | BOO" in v2 and 0/1 in v1; accept every spelling clients use. */
   // The coercion conditions are `unknown()`, which never fails: a failing condition makes superstruct
   // build a StructError (with a stack trace) for every value it leaves alone, ~10% of request CPU.
-  const NOTIFY = coerce(boolean(), unknown(), (v) => {
+  const NOTIFY = coerce(flag, unknown(), (v) => {
     if (typeof v !== "string" && typeof v !== "number") return v;
     const s = String(v).trim().toLowerCase();
     if (s === "true" || s === "1" || s === "on" || s === "yes") return true;
@@ -45,39 +160,37 @@ function buildSchemas() {
   });
 
   /** Numbers are accepted where clients send ids as numbers (`room_id: 123`). */
-  const ID = coerce(size(string(), 1, 100), unknown(), (v) => (typeof v === "number" ? String(v) : v));
+  const ID = coerce(ROOM, unknown(), (v) => (typeof v === "number" ? String(v) : v));
 
-  const ICON = union([size(string(), 1, 250), type({ url: size(string(), 1, 250), "url@2x": optional(string()) })]);
+  const ICON = textOr(text(1, 250), fields({ url: text(1, 250), "url@2x": optional(text(0)) }));
 
-  const CARD = type({
-    style: enums(["file", "image", "application", "link", "media"] as const),
-    title: size(string(), 1, 500),
-    id: optional(size(string(), 1, 256)),
-    url: optional(size(string(), 0, 2000)),
-    format: optional(enums(["compact", "medium"] as const)),
-    description: optional(union([size(string(), 0, 1000), type({ value: size(string(), 1, 1000), format: FORMAT })])),
+  const CARD = fields({
+    style: choice(["file", "image", "application", "link", "media"] as const),
+    title: text(1, 500),
+    id: optional(text(1, 256)),
+    url: optional(text(0, 2000)),
+    format: optional(choice(["compact", "medium"] as const)),
+    description: optional(textOr(text(0, 1000), fields({ value: text(1, 1000), format: FORMAT }))),
     thumbnail: optional(
-      type({
-        url: size(string(), 1, 250),
-        "url@2x": optional(size(string(), 1, 250)),
-        width: optional(min(integer(), 0)),
-        height: optional(min(integer(), 0)),
+      fields({
+        url: text(1, 250),
+        "url@2x": optional(text(1, 250)),
+        width: optional(count),
+        height: optional(count),
       }),
     ),
-    activity: optional(type({ html: size(string(), 1, 5000), icon: optional(ICON) })),
+    activity: optional(fields({ html: text(1, 5000), icon: optional(ICON) })),
     attributes: optional(
-      size(
-        array(
-          type({
-            label: optional(size(string(), 0, 50)),
-            value: type({
-              label: size(string(), 1, 1000),
-              url: optional(size(string(), 0, 2000)),
-              style: optional(string()),
-              icon: optional(ICON),
-            }),
+      list(
+        fields({
+          label: optional(text(0, 50)),
+          value: fields({
+            label: text(1, 1000),
+            url: optional(text(0, 2000)),
+            style: optional(text(0)),
+            icon: optional(ICON),
           }),
-        ),
+        }),
         0,
         50,
       ),
@@ -85,46 +198,48 @@ function buildSchemas() {
     icon: optional(ICON),
   }) as unknown as Struct<HipChatCard, unknown>;
 
-  const MESSAGE = size(string(), 1, MAX_MESSAGE_LENGTH);
+  const MESSAGE = text(1, MAX_MESSAGE_LENGTH);
   /** `from: ""` (hipchat-notifier's default) means "no label". */
-  const FROM = optional(size(string(), 0, 64));
+  const FROM = optional(text(0, 64));
 
-  const NOTIFICATION = type({
+  const NOTIFICATION = fields({
     message: MESSAGE,
     message_format: optional(FORMAT),
     color: optional(COLOR),
     notify: optional(NOTIFY),
     from: FROM,
     card: optional(CARD),
-    attach_to: optional(size(string(), 0, 36)),
+    attach_to: optional(text(0, 36)),
   });
 
-  const V1_MESSAGE = type({
+  const V1_MESSAGE = fields({
     room_id: ID,
     message: MESSAGE,
     from: FROM,
     message_format: optional(FORMAT),
     color: optional(COLOR),
     notify: optional(NOTIFY),
-    format: optional(enums(["json", "xml"] as const)),
+    format: optional(choice(["json", "xml"] as const)),
   });
 
-  const USER_MESSAGE = type({
+  const V1_ROOM = fields({ room_id: optional(ID) });
+
+  const USER_MESSAGE = fields({
     message: MESSAGE,
     message_format: optional(FORMAT),
     notify: optional(NOTIFY),
     from: FROM,
   });
 
-  const ROOM_MESSAGE = type({ message: MESSAGE });
+  const ROOM_MESSAGE = fields({ message: MESSAGE });
 
-  const SHARE_LINK = type({
-    link: size(string(), 1, 2000),
-    message: optional(size(string(), 0, MAX_MESSAGE_LENGTH)),
+  const SHARE_LINK = fields({
+    link: text(1, 2000),
+    message: optional(text(0, MAX_MESSAGE_LENGTH)),
     from: FROM,
   });
 
-  return { NOTIFICATION, V1_MESSAGE, USER_MESSAGE, ROOM_MESSAGE, SHARE_LINK };
+  return { NOTIFICATION, V1_MESSAGE, V1_ROOM, USER_MESSAGE, ROOM_MESSAGE, SHARE_LINK };
 }
 
 const SCHEMAS = buildSchemas();
@@ -140,6 +255,12 @@ export interface ParsedMessage extends HipChatMessage {
 export interface FieldParsers {
   notification(fields: BodyFields): ParsedMessage;
   v1Message(fields: BodyFields): ParsedMessage & { roomId: string; responseFormat: "json" | "xml" };
+  /**
+   * The v1 `room_id` alone (a string, or a number as clients send it), checked like the v2 path's
+   * room: 1–100 characters without control characters, else a 400 naming `room_id`. Undefined when
+   * absent (`v1Message` then answers that it is required). Call it before the room is logged.
+   */
+  v1RoomId(fields: BodyFields): string | undefined;
   /** `send_message` posts as the user: HipChat treats it as a text message (mentions, emoticons). */
   roomMessage(fields: BodyFields): ParsedMessage;
   /** Private messages default to text, like hipchat-rb's `user.send`. */
@@ -175,6 +296,9 @@ export function createFieldParsers(): FieldParsers {
         responseFormat: f.format ?? "json",
       };
     },
+    v1RoomId(fields) {
+      return check(fields, S.V1_ROOM).room_id;
+    },
     roomMessage(fields) {
       const f = check(fields, S.ROOM_MESSAGE);
       return { message: f.message, format: "text", notify: false };
@@ -206,18 +330,12 @@ function nonEmpty(s: string | undefined): string | undefined {
 }
 
 /** Runs a schema and turns its first failure into a HipChat-style 400 naming the field. */
-// biome-ignore lint/suspicious/noExplicitAny: any schema of any shape; Infer<S> recovers its type.
-function check<S extends Struct<any, any>>(fields: BodyFields, schema: S): Infer<S> {
+function check<S extends AnyStruct>(fields: BodyFields, schema: S): Infer<S> {
   const [err, value] = validate(fields, schema, { coerce: true });
   if (!err) return value as Infer<S>;
-  const failure = err.failures()[0] ?? err;
-  const field = failure.path.join(".") || "body";
-  if (failure.value === undefined) throw badRequest(`Field ${field} is required`);
-  throw badRequest(`Field ${field} is invalid: ${describeFailure(failure.type, failure.refinement)}`);
-}
-
-function describeFailure(type: string, refinement: string | undefined): string {
-  if (refinement === "size") return "wrong length";
-  if (type === "enums") return "not one of the allowed values";
-  return `expected ${type}`;
+  // The first failure only: `err.failures()` would go on to validate (and describe) the whole body.
+  const field = err.path.join(".") || "body";
+  if (err.value === undefined) throw badRequest(`Field ${field} is required`);
+  const reason = (err as { reason?: unknown }).reason;
+  throw badRequest(`Field ${field} is invalid: ${typeof reason === "string" ? reason : "not an allowed value"}`);
 }

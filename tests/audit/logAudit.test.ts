@@ -4,8 +4,10 @@
  * in any spelling a log could carry them (as sent, URL-encoded, JSON-escaped).
  *
  * The run covers success on every route, every error class the proxy answers, a fuzz sample, Slack
- * and Secrets Manager faults, a token rotation, a misconfigured container, and `npm start` as a child
- * process. Every line is also checked to be one JSON object, as CloudWatch Logs Insights expects.
+ * and Secrets Manager faults, a token rotation, a misconfigured container, tokens in the path of
+ * unsupported calls (in every spelling), unbounded client text, and `npm start` as a child process.
+ * Every line is also checked to be one JSON object, as CloudWatch Logs Insights expects, of at most
+ * 8 KB, also across a 3,000-event fuzz corpus.
  */
 import * as fc from "fast-check";
 import { albEvent } from "../support/albEvents";
@@ -19,7 +21,7 @@ import {
 } from "../support/lambdaRig";
 import { npmStart } from "../support/npmStart";
 import { startSlackStandIn } from "../support/slackStandIn";
-import { TOKENS } from "../support/proxyHarness";
+import { createHarness, TOKENS } from "../support/proxyHarness";
 import { invalidCase, toAlbEvent, validCase, withInjection, type FuzzCase } from "../fuzz/arbitraries";
 
 /** Secrets with characters that change when encoded, so an encoded leak is caught too. */
@@ -45,6 +47,12 @@ const spellings = (s: string) => [
 ];
 
 const q = (token: string) => `auth_token=${encodeURIComponent(token)}`;
+/** The longest log line CloudWatch Logs Insights is asked to parse. */
+const MAX_LINE_BYTES = 8 * 1024;
+const oversized = (lines: string[]) =>
+  lines
+    .filter((l) => Buffer.byteLength(l, "utf8") > MAX_LINE_BYTES)
+    .map((l) => `${Buffer.byteLength(l, "utf8")} bytes: ${l.slice(0, 200)}`);
 const ctx = () => lambdaContext(20_000);
 
 let rig: LambdaRig;
@@ -271,6 +279,50 @@ describe("a broad run through the Lambda handler", () => {
     expect(rig.slack.delivered.at(-1)?.token).toBe(SLACK_ROTATED);
   });
 
+  it("tokens in the path of unsupported calls, in every spelling a client could send", async () => {
+    const h = rig.coldStart();
+    const paths = [
+      `/v2/room/Ops/notification%3F${q(HIPCHAT_ADMIN).replace("=", "%3D")}`,
+      `/v2/room/Ops/notification;auth_token=${HIPCHAT_ADMIN}`,
+      `/v2/room/Ops/notification;${q(HIPCHAT_ADMIN)}`,
+      `/v2/room/Ops/notification%3BAUTH_TOKEN%3D${encodeURIComponent(encodeURIComponent(HIPCHAT_ADMIN))}`,
+      `/v2/room/Ops/history&auth_token=${encodeURIComponent(HIPCHAT_ROOM)}`,
+      `/v2/room/Ops/notification/Bearer%20${HIPCHAT_ROOM}`,
+      `/v2/room/${SLACK_TOKEN}/notification`,
+    ];
+    const statuses: number[] = [];
+    for (const path of paths) {
+      for (const headers of [{ Authorization: `Bearer ${HIPCHAT_ROOM}` }, {} as Record<string, string>]) {
+        statuses.push(
+          (await h(albEvent({ url: path, headers, json: { message: body("token-in-path") } }), ctx())).statusCode,
+        );
+      }
+    }
+    expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
+    expect(statuses).toContain(404); // the path was logged as an unsupported call
+  });
+
+  it("unbounded client text: a 900,000-character room_id, 60 KB trace id, path and method", async () => {
+    const h = rig.coldStart();
+    const v1 = await h(
+      albEvent({
+        url: `/v1/rooms/message?${q(HIPCHAT_ADMIN)}`,
+        form: { room_id: "r".repeat(900_000), message: body("v1") },
+      }),
+      ctx(),
+    );
+    expect(v1.statusCode).toBe(400);
+    await h(
+      albEvent({
+        url: `/${"p".repeat(60_000)}?${q(HIPCHAT_ADMIN)}`,
+        method: "M".repeat(60_000),
+        headers: { "x-amzn-trace-id": "t".repeat(60_000) },
+        json: { message: body("huge-parts") },
+      }),
+      ctx(),
+    );
+  });
+
   it("a fuzz sample (300 generated requests, each body marked)", async () => {
     const h = rig.coldStart();
     // The fuzz generators use the harness tokens; this container accepts them too.
@@ -367,6 +419,10 @@ describe("the audit", () => {
     expect(leaks).toEqual([]);
   });
 
+  it("no line is over 8 KB", () => {
+    expect(oversized([...out.lines(), ...other.join("\n").split("\n")])).toEqual([]);
+  });
+
   it("every stdout line is one JSON object with a level and a message", () => {
     const bad = out.lines().filter((l) => {
       try {
@@ -378,4 +434,24 @@ describe("the audit", () => {
     });
     expect(bad).toEqual([]);
   });
+});
+
+describe("log line size under the fuzz corpus", () => {
+  it("3,000 generated events through the in-process proxy: no log line over 8 KB, no token", async () => {
+    const h = createHarness();
+    const corpus = fc.sample(fc.oneof(invalidCase, validCase, withInjection(invalidCase), withInjection(validCase)), {
+      numRuns: 3_000,
+      seed: 0x8c8,
+    });
+    const lines: string[] = [];
+    for (const c of corpus) {
+      await h.invoke(toAlbEvent(c.req));
+      lines.push(...h.logs.map((entry) => JSON.stringify(entry)));
+      h.logs.length = 0;
+      h.sent.length = 0;
+    }
+    expect(lines.length).toBeGreaterThanOrEqual(3_000);
+    expect(oversized(lines)).toEqual([]);
+    expect(lines.filter((l) => l.includes(TOKENS.admin) || l.includes(TOKENS.opsOnly))).toEqual([]);
+  }, 60_000);
 });

@@ -5,8 +5,10 @@
  *
  * For every event: the handler never throws, never answers 5xx, and always returns a valid ALB result
  * in the event's header form, with no client-supplied CR/LF in a header. Every 4xx is HipChat-shaped
- * and sent nothing to Slack. Invalid-by-construction requests always get a 4xx. A 2xx sent exactly
- * the messages its route implies.
+ * and sent nothing to Slack. Invalid-by-construction requests always get a 4xx; a field holding an
+ * object built to break string conversion (`{"toString":1}`…, in every field position of every
+ * message route) gets a 400 naming that field. A 2xx sent exactly the messages its route implies.
+ * No log line is over 8 KB, and none holds a token.
  *
  * Seeded, so every run checks the same events; bounded by counts (and a generous time limit).
  */
@@ -54,11 +56,30 @@ function problemsWith(
     if (sent !== 0) problems.push(`a ${status} sent ${sent} message(s) to Slack`);
   }
   if (c?.expect === "reject" && (status < 400 || status >= 500)) problems.push(`invalid request answered ${status}`);
+  if (c?.names !== undefined) {
+    const message = (JSON.parse(result.body ?? "{}") as { error?: { message?: unknown } }).error?.message;
+    const named =
+      typeof message === "string" &&
+      message.startsWith(`Field ${c.names}`) &&
+      /^[ .]/.test(message.slice(6 + c.names.length));
+    if (status !== 400 || !named) problems.push(`expected a 400 naming ${c.names}, got ${status} ${String(message)}`);
+  }
   if (status < 300) {
     if (c && sent !== c.sends) problems.push(`a ${status} sent ${sent} message(s), expected ${c.sends}`);
     if (!c && sent > 1) problems.push(`sent ${sent} messages for one request`);
   }
   return problems;
+}
+
+/** Log lines over 8 KB, or holding a token the harness accepts. */
+function logProblems(logs: Record<string, unknown>[]): string[] {
+  return logs.flatMap((entry) => {
+    const line = JSON.stringify(entry);
+    const problems: string[] = [];
+    if (Buffer.byteLength(line) > 8 * 1024) problems.push(`a log line of ${Buffer.byteLength(line)} bytes`);
+    for (const token of [TOKENS.admin, TOKENS.opsOnly]) if (line.includes(token)) problems.push("a token in the log");
+    return problems;
+  });
 }
 
 const describeCase = (c: FuzzCase, result?: ALBResult) =>
@@ -76,7 +97,7 @@ describe("in-process proxy with a recording Slack gateway", () => {
     } catch (err) {
       thrown = err ?? "undefined";
     }
-    const problems = problemsWith(c, event, result, thrown, h.sent.length - before);
+    const problems = [...problemsWith(c, event, result, thrown, h.sent.length - before), ...logProblems(h.logs)];
     count(c.label, result?.statusCode ?? 0);
     h.sent.length = 0;
     h.logs.length = 0;
@@ -116,7 +137,10 @@ describe("in-process proxy with a recording Slack gateway", () => {
         } catch (err) {
           thrown = err ?? "undefined";
         }
-        const problems = problemsWith(undefined, event, result, thrown, h.sent.length - before);
+        const problems = [
+          ...problemsWith(undefined, event, result, thrown, h.sent.length - before),
+          ...logProblems(h.logs),
+        ];
         h.sent.length = 0;
         h.logs.length = 0;
         checked += 1;
@@ -197,6 +221,8 @@ afterAll(() => {
     "malformed JSON",
     "malformed form",
     "wrong field type or length",
+    "hostile field value",
+    "oversized logged parts",
     "deeply nested",
     "over 1 MB",
     "invalid UTF-8",

@@ -36,6 +36,8 @@ export interface FuzzCase {
   /** Messages a 2xx answer must have sent (message routes: 1; auth_test, lists, health: 0). */
   sends: 0 | 1;
   req: RawRequest;
+  /** The answer must be a 400 whose message names this field (`Field card.title …`) or one inside it. */
+  names?: string;
 }
 
 const TEXT = /^(text\/|application\/json|application\/javascript|application\/xml)/i;
@@ -417,6 +419,182 @@ const wrongField = fc
   )
   .map(([fields, f]) => reject("wrong field type or length", notification(JSON.stringify(fields), jsonHeaders(), f)));
 
+/**
+ * JSON objects built to break string conversion, as text: `{"toString":1}` makes `${value}` throw
+ * ("Cannot convert object to primitive value"), and so do `valueOf`, `toJSON` and the like, alone, in
+ * arrays, or nested. (JSON cannot hold a function or a symbol; tests/handler/fields.test.ts puts those
+ * in every field position in-process.)
+ */
+const hostileJson: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.uniqueArray(
+      fc.constantFrom(
+        "toString",
+        "valueOf",
+        "toJSON",
+        "Symbol.toPrimitive",
+        "@@toPrimitive",
+        "__proto__",
+        "constructor",
+        "hasOwnProperty",
+        "length",
+        "then",
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    fc.array(fc.constantFrom("1", "null", '"x"', "true", "[]", "{}", '{"toString":1}', '{"valueOf":{}}'), {
+      minLength: 4,
+      maxLength: 4,
+    }),
+    fc.constantFrom("object", "in an array", "in arrays", "twice in an array", "empty object"),
+  )
+  .map(([keys, values, how]) => {
+    const obj =
+      how === "empty object" ? "{}" : `{${keys.map((k, i) => `${JSON.stringify(k)}:${values[i]}`).join(",")}}`;
+    return how === "in an array"
+      ? `[${obj}]`
+      : how === "in arrays"
+        ? `[[${obj}]]`
+        : how === "twice in an array"
+          ? `[${obj},${obj}]`
+          : obj;
+  });
+
+/** Each message route with a valid JSON body, and every field position its schema reads. */
+const FIELD_POSITIONS: { path: string; valid: Record<string, unknown>; positions: string[] }[] = [
+  {
+    path: "/v2/room/Ops/notification",
+    valid: {
+      message: "m",
+      card: {
+        style: "link",
+        title: "t",
+        description: { value: "d", format: "text" },
+        thumbnail: { url: "https://e.example/t.png", width: 1 },
+        activity: { html: "<b>a</b>", icon: { url: "https://e.example/i.png" } },
+        attributes: [{ label: "l", value: { label: "v", icon: "https://e.example/i.png" } }],
+      },
+    },
+    positions: [
+      "message",
+      "message_format",
+      "color",
+      "notify",
+      "from",
+      "attach_to",
+      "card",
+      "card.style",
+      "card.title",
+      "card.id",
+      "card.url",
+      "card.format",
+      "card.description",
+      "card.description.value",
+      "card.description.format",
+      "card.thumbnail",
+      "card.thumbnail.url",
+      "card.thumbnail.width",
+      "card.activity",
+      "card.activity.html",
+      "card.activity.icon",
+      "card.activity.icon.url",
+      "card.attributes",
+      "card.attributes.0",
+      "card.attributes.0.label",
+      "card.attributes.0.value",
+      "card.attributes.0.value.label",
+      "card.attributes.0.value.url",
+      "card.attributes.0.value.icon",
+      "card.icon",
+    ],
+  },
+  { path: "/v2/room/Ops/message", valid: { message: "m" }, positions: ["message"] },
+  {
+    path: "/v2/room/Ops/share/link",
+    valid: { link: "https://e.example/", message: "m" },
+    positions: ["link", "message", "from"],
+  },
+  {
+    path: "/v2/user/123/message",
+    valid: { message: "m" },
+    positions: ["message", "message_format", "notify", "from"],
+  },
+  {
+    path: "/v1/rooms/message",
+    valid: { room_id: "Ops", message: "m" },
+    positions: ["room_id", "message", "from", "message_format", "color", "notify", "format"],
+  },
+];
+
+/** A JSON document with the value at a dotted path replaced by raw JSON text. */
+function withJsonAt(doc: Record<string, unknown>, path: string, json: string): string {
+  const marker = "\u0000HOSTILE\u0000";
+  const copy = structuredClone(doc);
+  const keys = path.split(".");
+  let node: Record<string, unknown> = copy;
+  for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[keys[keys.length - 1]] = marker;
+  return JSON.stringify(copy).replace(JSON.stringify(marker), json);
+}
+
+/** A hostile object in any field position of any message route: a 400 naming that position. */
+const hostileField = fc
+  .tuple(
+    fc
+      .nat(FIELD_POSITIONS.length - 1)
+      .chain((i) => fc.tuple(fc.constant(FIELD_POSITIONS[i]), fc.constantFrom(...FIELD_POSITIONS[i].positions))),
+    hostileJson,
+    form,
+  )
+  .map(([[route, position], json, f]) => ({
+    ...reject("hostile field value", {
+      ...notification(withJsonAt(route.valid, position, json), jsonHeaders(), f),
+      path: route.path,
+    }),
+    names: position,
+  }));
+
+/**
+ * Client text the proxy logs, far too long to log whole: a v1 `room_id` of up to 900,000 characters,
+ * a long path, method or trace id. Each is refused, and its log line must stay small.
+ */
+const oversizedLoggedParts = fc
+  .tuple(
+    fc.constantFrom("v1 room_id", "path", "method", "trace id"),
+    fc.integer({ min: 1_000, max: 900_000 }),
+    fc.constantFrom("r", "é", "\u0001", '"', "😀"),
+    form,
+  )
+  .map(([part, n, unit, f]) => {
+    // Whole units, so an astral character is never cut in half; a room_id whose form stays under 1 MB.
+    const max = part === "v1 room_id" ? Math.floor(900_000 / encodeURIComponent(unit).length) : 60_000;
+    const long = unit.repeat(Math.max(1, Math.floor(Math.min(n, max) / unit.length)));
+
+    if (part === "v1 room_id")
+      return reject(
+        "oversized logged parts",
+        notification(
+          new URLSearchParams({ room_id: long, message: "m" }).toString(),
+          [["Content-Type", "application/x-www-form-urlencoded"]],
+          f,
+          {
+            path: "/v1/rooms/message",
+          },
+        ),
+      );
+    const base = notification(JSON.stringify({ message: "m" }), jsonHeaders(), f);
+    if (part === "path")
+      return reject("oversized logged parts", { ...base, path: `/v2/room/Ops/${encodeURIComponent(long)}` });
+    if (part === "method")
+      return reject("oversized logged parts", { ...base, method: `M${"M".repeat(Math.min(n, 60_000))}` });
+    // A trace id header of the client's own, on a refused request (the room is not configured).
+    return reject("oversized logged parts", {
+      ...base,
+      path: "/v2/room/Nowhere/notification",
+      headers: [...base.headers, ["X-Amzn-Trace-Id", long]],
+    });
+  });
+
 /** Deeply nested JSON: as the whole body (no message), or inside a card field the schema checks. */
 const deepNesting = fc
   .tuple(
@@ -705,8 +883,10 @@ export const invalidCase: fc.Arbitrary<FuzzCase> = fc
     { arbitrary: nonObjectJson, weight: 3 },
     { arbitrary: malformedForm, weight: 6 },
     { arbitrary: wrongField, weight: 12 },
+    { arbitrary: hostileField, weight: 10 },
+    { arbitrary: oversizedLoggedParts, weight: 2 },
     { arbitrary: deepNesting, weight: 3 },
-    { arbitrary: oversize, weight: 1 },
+    { arbitrary: oversize, weight: 2 },
     { arbitrary: invalidUtf8, weight: 6 },
     { arbitrary: badBase64, weight: 6 },
     { arbitrary: hostileRoom, weight: 10 },
@@ -732,7 +912,7 @@ const injectedHeader: fc.Arbitrary<[string, string]> = fc.oneof(
     fc.stringMatching(/^[^\r\n]{0,40}(\r\n|\n|\r)[A-Za-z-]{1,20}: ?[^\r\n]{0,40}$/),
   ),
   fc.tuple(
-    fc.constantFrom("x-big", "cookie", "user-agent", "referer"),
+    fc.constantFrom("x-big", "cookie", "user-agent", "referer", "x-amzn-trace-id"),
     fc.integer({ min: 8 * 1024, max: 60 * 1024 }).map((n) => "h".repeat(n)),
   ),
   fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,30}$/), fc.string({ unit: "binary", maxLength: 100 })),
