@@ -7,6 +7,8 @@
 import * as path from "node:path";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { toAlbResult } from "./alb";
+import { parseDeliverySettings } from "./delivery/settings";
+import { sqsMessageQueue } from "./delivery/sqs";
 import { unavailable } from "./errors";
 import { webApiGateway } from "./gateway";
 import { createLogger } from "./log";
@@ -16,6 +18,8 @@ import { parseSettings, type RawSettings, rawSettings, readSettingsFile, Setting
 
 export type { AlbHandler, InvocationContext } from "./proxy";
 export { createProxy };
+/** The queued mode's worker Lambda: the second entry of this bundle (handler/delivery/lambda.ts). */
+export { type WorkerEnvironment, workerFactory } from "./delivery/lambda";
 
 /**
  * Environment variables the Lambda reads (all non-secret; the secret holds only tokens): the
@@ -40,6 +44,10 @@ export interface LambdaEnvironment extends RawSettings {
   PARAMETERS_SECRETS_EXTENSION_HTTP_PORT?: string;
   /** Set by Lambda; the extension requires it. */
   AWS_SESSION_TOKEN?: string;
+  /** `direct` (default) or `queued`: store each valid message in QUEUE_URL and answer at once. */
+  DELIVERY_MODE?: string;
+  /** The SQS FIFO queue of queued delivery. Required with DELIVERY_MODE=queued. */
+  QUEUE_URL?: string;
 }
 
 /** Builds the handler for one container from its environment. */
@@ -50,6 +58,8 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     const settings = parseSettings(rawSettings(file, env));
     if (!env.SECRET_ARN?.trim()) throw new SettingsError("SECRET_ARN: required (the ARN of the proxy's secret)");
     const secretId = env.SECRET_ARN.trim();
+    const queued = parseDeliverySettings({ DELIVERY_MODE: env.DELIVERY_MODE }).mode === "queued";
+    if (queued && !env.QUEUE_URL?.trim()) throw new SettingsError("QUEUE_URL: required with DELIVERY_MODE=queued");
     const sdkFetcher = awsSecretFetcher({ secretId, region: env.AWS_REGION });
     const extensionPort = parsePort(
       "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
@@ -74,7 +84,8 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
       timeoutMs: settings.slackTimeoutMs,
     });
     log.info("cold start", { rooms: settings.rooms.rooms.length, defaultChannel: settings.defaultChannel ?? "" });
-    return createProxy({ settings, secrets, slack, log });
+    const queue = queued ? sqsMessageQueue(env.QUEUE_URL!.trim(), { region: env.AWS_REGION }) : undefined;
+    return createProxy({ settings, secrets, slack, log, queue });
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     // Every request then gets a HipChat-shaped 503 naming the problem, instead of the ALB's bare 502.
