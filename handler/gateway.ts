@@ -10,6 +10,11 @@ import { createSlackClient, postMessage, type PostOptions, type PostResult, type
 
 export interface SlackGateway {
   post(token: string | undefined, message: SlackMessage, options: PostOptions): Promise<PostResult>;
+  /**
+   * When a message to `channel` may next go to Slack (epoch ms): `nowMs` unless its pacing
+   * (handler/pacing.ts) holds it back. Read only. Gateways that do not pace leave it out.
+   */
+  nextTurn?(channel: string, nowMs: number): number;
 }
 
 export interface WebApiGatewayOptions {
@@ -40,6 +45,7 @@ export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
         },
       });
     },
+    nextTurn: (channel, nowMs) => pacer.nextTurn(channel, nowMs),
   };
 }
 

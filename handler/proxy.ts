@@ -63,6 +63,8 @@ interface Call {
   secrets: ProxySecrets;
   deadline: number;
   log: RequestLog;
+  /** The Slack channel (or user) the call is about, once known: its pacing gives the rate-limit headers. */
+  pacing: { channel?: string };
 }
 
 export function createProxy(deps: ProxyDeps): AlbHandler {
@@ -127,6 +129,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     call.log.room = requested;
     const { room, channel } = findRoom(requested);
     authorizeRoom(call.grant, room ?? { requested });
+    call.pacing.channel = channel;
     if (isAuthTest(call.req)) return undefined;
     const msg = parseFields(call.fields);
     if (!channel) throw notFound("Room not found");
@@ -144,6 +147,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       authorizeUnscoped(call.grant, "message users");
       if (isAuthTest(call.req)) return accepted();
       const slackUser = settings.users.get(userKey(call.params.user));
+      call.pacing.channel = slackUser;
       const msg = parse.userMessage(call.fields);
       if (!slackUser) throw notFound("User not found");
       await send(call, slackUser, msg);
@@ -158,6 +162,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       // Authorize before validating, as for v2: a scoped token learns nothing about other rooms.
       const found = roomId ? findRoom(roomId) : undefined;
       if (found) authorizeRoom(call.grant, found.room ?? { requested: roomId });
+      call.pacing.channel = found?.channel;
       if (isAuthTest(call.req)) return accepted();
       const msg = parse.v1Message(call.fields); // a missing room_id is a 400 naming it
       if (!found?.channel) throw notFound("Room not found");
@@ -224,6 +229,8 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     const entry: RequestLog = { route: "unknown", method: String(event?.httpMethod ?? ""), status: 0, latencyMs: 0 };
     let multiValue = event?.multiValueHeaders !== undefined;
     let response: ProxyResponse;
+    // Set once the token is known good: every answer from then on carries the rate-limit headers.
+    let pacing: Call["pacing"] | undefined;
     try {
       const req = parseAlbEvent(event);
       multiValue = req.multiValue;
@@ -248,6 +255,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
         // the body looked at, for its `auth_token` field.
         const token = requestToken(req) ?? (await body.lookup(BODY_TOKEN_FIELD));
         const grant = authorityFor(secrets).authenticate(token);
+        pacing = {};
         if (routeError !== undefined || !match) throw routeError;
         // v1 clients may put every field in the query (GET) or split them between query and form.
         const bodyFields = await body.fields();
@@ -265,6 +273,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
           secrets,
           deadline,
           log: entry,
+          pacing,
         });
       }
     } catch (err) {
@@ -278,10 +287,38 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       if (error.statusCode === 405) entry.unsupported = true;
       if (error.statusCode >= 500) entry.error = describeError(err);
     }
+    if (pacing) {
+      // A 429's own headers (from Slack's Retry-After) stand over the pacer's view.
+      response = {
+        ...response,
+        headers: { ...rateLimitHeaders(deps.slack, pacing.channel, now()), ...response.headers },
+      };
+    }
     entry.status = response.statusCode;
     entry.latencyMs = now() - started;
     log.request(entry);
     return toAlbResult(response, multiValue);
+  };
+}
+
+/**
+ * HipChat's rate-limit headers, from the container's per-channel pacing (handler/pacing.ts) for the
+ * room's channel: Limit 1, Remaining 1 when the next message to the room would go to Slack at once
+ * and 0 when it would wait its turn or be refused, Reset the Unix second that pacing ends (now when
+ * the channel is free). Calls about no channel (listings) report a free channel. See
+ * docs/hipchat-api.md, "Rate-limit headers".
+ */
+export function rateLimitHeaders(
+  slack: Pick<SlackGateway, "nextTurn">,
+  channel: string | undefined,
+  nowMs: number,
+): Record<string, string> {
+  const turn = channel === undefined ? nowMs : (slack.nextTurn?.(channel, nowMs) ?? nowMs);
+  const paced = turn > nowMs;
+  return {
+    "X-Ratelimit-Limit": "1",
+    "X-Ratelimit-Remaining": paced ? "0" : "1",
+    "X-Ratelimit-Reset": String(Math.ceil(Math.max(turn, nowMs) / 1000)),
   };
 }
 

@@ -81,9 +81,7 @@ function expectHipChatRateLimits(limits: RateLimits): void {
   expect(Number(limits.reset)).toBeLessThanOrEqual(now + 3600);
 }
 
-// Waiting for the proxy: X-Ratelimit-Limit / -Remaining / -Reset on 2xx answers (today it sends them
-// on no answer, so getRateLimits() holds undefined after a success). Unskip when they land.
-describe.skip("node-hipchat: rate-limit headers on success (needs X-Ratelimit-* on 2xx)", () => {
+describe("node-hipchat: rate-limit headers on success", () => {
   it("after a successful postMessage, getRateLimits() holds HipChat's three headers", async () => {
     const client = new NodeHipChat(TOKEN, front.agent);
     const { data } = await call(client, "postMessage", { room: "Ops", from: "rl", message: "counted" });
