@@ -7,3 +7,9 @@ export {
   type PrivateLambdaServiceListeners,
 } from "./privateLambdaService";
 export { validateArgs } from "./validation";
+export {
+  QUEUED_DELIVERY_TYPE,
+  QueuedDelivery,
+  type QueuedDeliveryArgs,
+  validateQueuedDeliveryArgs,
+} from "./queuedDelivery";

@@ -262,6 +262,38 @@ function mockState(
         id: `${name}-${h.slice(0, 8)}`,
         state: { ...state, statementId: inputs.statementId ?? `${name}-${h.slice(0, 8)}` },
       };
+    case "aws:sqs/queue:Queue": {
+      // Pulumi names a FIFO queue `<name>-<7 characters>.fifo`.
+      const queueName = inputs.name ?? `${name}-${h.slice(0, 7)}${inputs.fifoQueue ? ".fifo" : ""}`;
+      const url = `https://sqs.${region}.amazonaws.com/${account}/${queueName}`;
+      return {
+        id: url,
+        state: { ...state, name: queueName, url, arn: `arn:aws:sqs:${region}:${account}:${queueName}` },
+      };
+    }
+    case "aws:dynamodb/table:Table": {
+      const tableName = inputs.name ?? `${name}-${h.slice(0, 7)}`;
+      return {
+        id: tableName,
+        state: { ...state, name: tableName, arn: `arn:aws:dynamodb:${region}:${account}:table/${tableName}` },
+      };
+    }
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      return {
+        id: `esm-${h.slice(0, 12)}`,
+        state: {
+          ...state,
+          uuid: `esm-${h.slice(0, 12)}`,
+          arn: `arn:aws:lambda:${region}:${account}:event-source-mapping:esm-${h.slice(0, 12)}`,
+        },
+      };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+      const alarmName = inputs.name ?? `${name}-${h.slice(0, 7)}`;
+      return {
+        id: alarmName,
+        state: { ...state, name: alarmName, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}` },
+      };
+    }
     default:
       return { id: `${name}-id`, state: { ...state, arn: state.arn ?? `arn:aws:mock:${region}:${account}:${name}` } };
   }
