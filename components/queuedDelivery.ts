@@ -63,7 +63,17 @@ export interface QueuedDeliveryArgs {
    */
   readonly environment?: Readonly<Record<string, pulumi.Input<string>>>;
 
-  /** A Secrets Manager secret the worker may read (its ARN in SECRET_ARN). Default: none. */
+  /**
+   * Named secret values for the worker, stored as one Secrets Manager secret of the component (a
+   * JSON object, marked secret in the state); the worker gets its ARN in SECRET_ARN and may read it
+   * and no other. Conflicts with [secretArn]. Default: none.
+   */
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+
+  /** Days Secrets Manager keeps [secrets] after deletion: 0 or 7–30. Default: 7. */
+  readonly secretRecoveryWindowInDays?: number;
+
+  /** An existing Secrets Manager secret the worker may read (its ARN in SECRET_ARN). Conflicts with [secrets]. Default: none. */
   readonly secretArn?: pulumi.Input<string>;
 
   /** The worker's memory in MB, 128–10240. Default: 256. */
@@ -142,6 +152,19 @@ export function validateQueuedDeliveryArgs(args: QueuedDeliveryArgs): void {
   range("retentionDays", 1, 14);
   range("deadLetterRetentionDays", 1, 14);
   range("oldestMessageAlarmSeconds", 60, 1_209_600);
+  if (args.secrets !== undefined && args.secretArn !== undefined) {
+    throw new Error("Only one of [secrets] or [secretArn] can be given: the worker reads one secret.");
+  }
+  if (args.secrets !== undefined && Object.keys(args.secrets).length === 0) {
+    throw new Error("secrets must name at least one value; leave it unset for a worker without a secret.");
+  }
+  const window = args.secretRecoveryWindowInDays;
+  if (
+    window !== undefined &&
+    (args.secrets === undefined || !(window === 0 || (Number.isInteger(window) && window >= 7 && window <= 30)))
+  ) {
+    throw new Error("secretRecoveryWindowInDays needs [secrets] and must be 0 or 7 to 30.");
+  }
   if ((args.deadLetterRetentionDays ?? 14) < (args.retentionDays ?? 4)) {
     throw new Error("deadLetterRetentionDays must be at least retentionDays, or dead letters could expire first.");
   }
@@ -175,6 +198,8 @@ export class QueuedDelivery extends pulumi.ComponentResource {
   /** Alarms: `deadLetters` (the dead-letter queue holds a message), `oldestMessage` (the backlog is old). */
   public readonly alarms: { deadLetters: aws.cloudwatch.MetricAlarm; oldestMessage: aws.cloudwatch.MetricAlarm };
   public readonly stateTable?: aws.dynamodb.Table;
+  /** The secret holding [secrets]; `undefined` without [secrets]. */
+  public readonly secret?: aws.secretsmanager.Secret;
 
   private readonly name: string;
 
@@ -245,6 +270,29 @@ export class QueuedDelivery extends pulumi.ComponentResource {
       );
     }
 
+    let secretArn = args.secretArn;
+    let secretVersion: aws.secretsmanager.SecretVersion | undefined;
+    if (args.secrets !== undefined) {
+      this.secret = new aws.secretsmanager.Secret(
+        `${name}-secret`,
+        {
+          description: `Secret values of ${name}'s worker.`,
+          recoveryWindowInDays: args.secretRecoveryWindowInDays ?? 7,
+          tags: tags(`${name}-secret`),
+        },
+        parent,
+      );
+      secretVersion = new aws.secretsmanager.SecretVersion(
+        `${name}-secret-value`,
+        {
+          secretId: this.secret.id,
+          secretString: pulumi.secret(pulumi.output(args.secrets).apply((values) => JSON.stringify(values))),
+        },
+        parent,
+      );
+      secretArn = this.secret.arn;
+    }
+
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-worker-logs`,
       {
@@ -284,12 +332,12 @@ export class QueuedDelivery extends pulumi.ComponentResource {
         Resource: this.deadLetterQueue.arn,
       },
     ];
-    if (args.secretArn !== undefined) {
+    if (secretArn !== undefined) {
       statements.push({
         Sid: "ReadOwnSecret",
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: args.secretArn,
+        Resource: secretArn,
       });
     }
     if (this.stateTable) {
@@ -329,13 +377,16 @@ export class QueuedDelivery extends pulumi.ComponentResource {
         role: this.role,
         memorySize: args.memorySize ?? 256,
         timeout,
-        environment: { variables: functionEnvironment(environment, args.secretArn, this) },
+        environment: { variables: functionEnvironment(environment, secretArn, this) },
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         description: `${name}: delivers the messages of its SQS queue.`,
         codePathOptions: { extraIncludePaths: [...bundle.archivePaths], extraExcludePackages: projectPackages() },
         tags: tags(`${name}-worker`),
       },
-      { parent: this, dependsOn: [rolePolicy, this.logGroup] },
+      {
+        parent: this,
+        dependsOn: secretVersion ? [rolePolicy, this.logGroup, secretVersion] : [rolePolicy, this.logGroup],
+      },
     );
     this.eventSource = new aws.lambda.EventSourceMapping(
       `${name}-worker-events`,

@@ -18,7 +18,13 @@ export interface SecretCache {
   invalidate(): void;
 }
 
-export function createSecretCache(fetcher: SecretFetcher, ttlMs: number, now: () => number = Date.now): SecretCache {
+export function createSecretCache(
+  fetcher: SecretFetcher,
+  ttlMs: number,
+  now: () => number = Date.now,
+  /** Reads the secret's string; the proxy's secret by default (the queued mode's worker reads its own). */
+  parse: (secretString: string) => ProxySecrets = parseSecrets,
+): SecretCache {
   let current: { secrets: ProxySecrets; at: number } | undefined;
   let inflight: Promise<ProxySecrets> | undefined;
 
@@ -26,7 +32,7 @@ export function createSecretCache(fetcher: SecretFetcher, ttlMs: number, now: ()
     // Concurrent invocations (local server, bursts) share one fetch.
     inflight ??= fetcher()
       .then((raw) => {
-        const secrets = parseSecrets(raw);
+        const secrets = parse(raw);
         current = { secrets, at: now() };
         return secrets;
       })

@@ -4,7 +4,8 @@
  */
 import { createLogger } from "../log";
 import { awsSecretFetcher, createSecretCache } from "../secrets";
-import { parseSettings, SettingsError } from "../settings";
+import * as PATTERNS from "../patterns";
+import { parseSettings, type ProxySecrets, SettingsError } from "../settings";
 import { AWS_RETRY_POLICY, createDeliverer } from "./deliver";
 import { dynamoRefStore } from "./dynamoRefs";
 import { type DeliveryEnvironment, parseDeliverySettings } from "./settings";
@@ -13,7 +14,7 @@ import { createSqsWorker, type SqsWorkerHandler, sqsWorkerQueueApi } from "./sqs
 
 /** Environment variables of the worker (all non-secret; the secret holds the Slack token). */
 export interface WorkerEnvironment extends DeliveryEnvironment {
-  /** ARN of the secret holding `slackToken` (the proxy's secret). Required. */
+  /** ARN of the worker's secret: `{"slackToken": "xoxb-…"}` (other keys are ignored). Required. */
   SECRET_ARN?: string;
   /** The queue the worker's event source reads (for ChangeMessageVisibility). Required. */
   QUEUE_URL?: string;
@@ -45,6 +46,8 @@ export function createWorkerHandler(env: WorkerEnvironment): SqsWorkerHandler {
     const secrets = createSecretCache(
       awsSecretFetcher({ secretId: required("SECRET_ARN"), region: env.AWS_REGION }),
       settings.secretTtlMs,
+      Date.now,
+      parseWorkerSecret,
     );
     const deliverer = createDeliverer({
       secrets,
@@ -71,6 +74,24 @@ export function createWorkerHandler(env: WorkerEnvironment): SqsWorkerHandler {
       batchItemFailures: (event.Records ?? []).map((r) => ({ itemIdentifier: r.messageId })),
     });
   }
+}
+
+/**
+ * The worker's secret holds the Slack token only (it never sees a HipChat token): `{"slackToken"}`.
+ * Checked like the proxy's; the message names the field, never its value.
+ */
+export function parseWorkerSecret(secretString: string): ProxySecrets {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(secretString);
+  } catch {
+    throw new SettingsError("secret: not valid JSON");
+  }
+  const token = (doc as { slackToken?: unknown } | null)?.slackToken;
+  if (typeof token !== "string" || !PATTERNS.SLACK_TOKEN.test(token)) {
+    throw new SettingsError("secret.slackToken: expected a Slack token (xoxb-…)");
+  }
+  return { slackToken: token, tokens: [] };
 }
 
 /** Called once per worker container by aws.lambda.CallbackFunction. */

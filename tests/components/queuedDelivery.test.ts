@@ -182,6 +182,25 @@ it("every child is parented to the component and named from it; the state table 
   expect(get(T.logGroup, "delivery-worker-logs").inputs.retentionInDays).toBe(30);
 });
 
+it("with [secrets]: its own secret, marked secret in the state, and the worker may read that one", async () => {
+  const own = new queued.QueuedDelivery("owned", { entry: ENTRY, secrets: { slackToken: "xoxb-owned-secret-value" } });
+  await unwrap(own.worker.arn);
+  await settled();
+  const version = get("aws:secretsmanager/secretVersion:SecretVersion", "owned-secret-value");
+  expect(JSON.stringify(version.inputs)).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret marker
+  const fn = get(T.fn, "owned-worker");
+  const secretArn = plain(fn.inputs.environment.variables).SECRET_ARN;
+  expect(secretArn).toMatch(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:owned-secret-/);
+  const read = policyOf(get(T.rolePolicy, "owned-worker-policy")).Statement.find((s) => s.Sid === "ReadOwnSecret");
+  expect(read).toEqual({
+    Sid: "ReadOwnSecret",
+    Effect: "Allow",
+    Action: ["secretsmanager:GetSecretValue"],
+    Resource: secretArn,
+  });
+  expect(JSON.stringify(plain(fn.inputs))).not.toContain("xoxb-owned-secret-value");
+});
+
 it("passes every mandatory policy of the pack", () => {
   const own = mocks.resources.filter((r) => r.name.startsWith("delivery") && r.custom);
   const violations = runPoliciesOnResources(own.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
@@ -202,6 +221,12 @@ describe("argument checks", () => {
     ["a reserved variable", { environment: { QUEUE_URL: "x" } }, /must not set QUEUE_URL/],
     ["a bad export", { workerExport: "not an id" }, /workerExport must be an identifier/],
     ["a timeout too short", { timeout: 5 }, /timeout must be an integer from 10 to 900/],
+    [
+      "both secrets and secretArn",
+      { secrets: { a: "b" }, secretArn: SECRET_ARN },
+      /Only one of \[secrets\] or \[secretArn\]/,
+    ],
+    ["empty secrets", { secrets: {} }, /secrets must name at least one value/],
   ])("%s", (_name, override, message) => {
     expect(() => queued.validateQueuedDeliveryArgs({ entry: ENTRY, ...override })).toThrow(message);
   });

@@ -259,8 +259,12 @@ export interface EventSourceOptions {
   timeoutMs: number;
   /** The current container's handler; `invoke` may replace it (a crashed container is gone). */
   handler: () => (event: SQSEvent, context: { getRemainingTimeInMillis(): number }) => Promise<SQSBatchResponse>;
-  /** Decides, per invocation, that it dies after this batch was handed over (see `crash`). */
-  crash?: (batch: StoredMessage[]) => Promise<void> | undefined;
+  /**
+   * Lets a test kill an invocation: given the batch and the invocation's own promise, it returns a
+   * promise that resolves to true when the invocation died (its result is then ignored, as Lambda
+   * ignores a function that crashed or timed out), or false when it finished first.
+   */
+  crash?: (batch: StoredMessage[], run: Promise<unknown>) => Promise<boolean> | undefined;
 }
 
 export interface EventSource {
@@ -288,11 +292,13 @@ export function startEventSource(sqs: SqsStandIn, options: EventSourceOptions): 
           getRemainingTimeInMillis: () => end - Date.now(),
         },
       );
-      const crashed = options.crash?.(batch);
+      const crashed = options.crash?.(batch, run);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const result = await Promise.race([
         run.then((r) => ({ ok: true as const, r })),
-        ...(crashed ? [crashed.then(() => ({ ok: false as const }))] : []),
+        ...(crashed
+          ? [crashed.then((died) => (died ? { ok: false as const } : new Promise<never>(() => undefined)))]
+          : []),
         new Promise<{ ok: false }>((r) => {
           timer = setTimeout(() => r({ ok: false }), options.timeoutMs);
         }),
