@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent } from "aws-lambda";
-import { buildSync } from "esbuild";
+import { buildSync, type Metafile } from "esbuild";
 import { albEvent, emulateRuntimeSdk, folderSize, writeArchive } from "../tests/artefact/lambdaArtefact";
 import { plain } from "../tests/support/pulumiMocks";
 import { REPO_ROOT, runStack } from "../tests/support/pulumiStack";
@@ -88,6 +88,52 @@ export async function buildArtefact(work: string): Promise<Artefact> {
 /** What the shipped bundle is made of: bytes of output per package (or per handler file). */
 export type Composition = { name: string; bytes: number }[];
 
+/** Bytes of output that each package the handler imports brings, with everything it pulls in. */
+export type DependencyWeight = { name: string; bytes: number; packages: string[] }[];
+
+/**
+ * Follows the metafile's import graph from each package the handler's own files import: every
+ * bundled input reachable from exactly one of them is counted for it, inputs reachable from several
+ * as shared. This is what replacing or dropping that one import would take out of the bundle.
+ */
+function byDependency(metafile: Metafile): DependencyWeight {
+  const inputs: Record<string, { bytesInOutput: number }> =
+    Object.entries(metafile.outputs).find(([file]) => file.endsWith(".js"))?.[1].inputs ?? {};
+  const own = (input: string) => !input.includes("node_modules/");
+  const roots = new Map<string, string[]>();
+  for (const [input, info] of Object.entries(metafile.inputs)) {
+    if (!own(input)) continue;
+    for (const imp of info.imports) {
+      if (imp.external || own(imp.path) || !metafile.inputs[imp.path]) continue;
+      const name = sourceName(imp.path, "");
+      roots.set(name, [...(roots.get(name) ?? []), imp.path]);
+    }
+  }
+  const reachedBy = new Map<string, Set<string>>();
+  for (const [name, starts] of roots) {
+    const stack = [...starts];
+    const seen = new Set<string>();
+    while (stack.length) {
+      const input = stack.pop()!;
+      if (seen.has(input) || own(input)) continue;
+      seen.add(input);
+      reachedBy.set(input, (reachedBy.get(input) ?? new Set()).add(name));
+      for (const imp of metafile.inputs[input]?.imports ?? []) if (!imp.external) stack.push(imp.path);
+    }
+  }
+  const weights = new Map<string, { bytes: number; packages: Set<string> }>();
+  for (const [input, names] of reachedBy) {
+    const key = names.size === 1 ? [...names][0] : `shared by ${[...names].sort().join(", ")}`;
+    const w = weights.get(key) ?? { bytes: 0, packages: new Set<string>() };
+    w.bytes += inputs[input]?.bytesInOutput ?? 0;
+    w.packages.add(sourceName(input, ""));
+    weights.set(key, w);
+  }
+  return [...weights.entries()]
+    .map(([name, w]) => ({ name, bytes: w.bytes, packages: [...w.packages].sort() }))
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
 /**
  * A source map for the shipped bundle, for the profile, and its composition: the bundle rebuilt
  * with the options of components/bundle.ts plus an external source map and esbuild's metafile, used
@@ -99,7 +145,7 @@ export type Composition = { name: string; bytes: number }[];
 export function bundleDetails(
   bundleFile: string,
   entry = path.join(REPO_ROOT, "handler/index.ts"),
-): { map: object; composition: Composition } | { reason: string } {
+): { map: object; composition: Composition; byDependency: DependencyWeight } | { reason: string } {
   const name = path.basename(path.dirname(bundleFile));
   const outfile = path.join(REPO_ROOT, ".build", name, "index.js");
   try {
@@ -133,7 +179,7 @@ export function bundleDetails(
       }
     }
     const composition = [...bytes.entries()].map(([n, b]) => ({ name: n, bytes: b })).sort((a, b) => b.bytes - a.bytes);
-    return { map: JSON.parse(map.text) as object, composition };
+    return { map: JSON.parse(map.text) as object, composition, byDependency: byDependency(result.metafile) };
   } catch (err) {
     return { reason: `could not rebuild the bundle: ${(err as Error).message.split("\n")[0]}` };
   }

@@ -61,19 +61,30 @@ export interface Answer<T> {
 export function runToAnswer<T>(
   command: string,
   args: readonly string[],
-  options: { env: Record<string, string>; cwd: string; timeoutMs?: number },
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    timeoutMs?: number;
+    /**
+     * Where the process' stdout (the handler's log lines) goes instead of a pipe to this process:
+     * for long runs, so that a write never waits for this process to be scheduled and read.
+     */
+    stdoutFile?: string;
+  },
 ): Promise<Answer<T>> {
   return new Promise((resolve, reject) => {
     let output = "";
     const keep = (chunk: Buffer) => {
       if (output.length < 16_384) output += chunk.toString("utf8");
     };
+    const stdout = options.stdoutFile ? fs.openSync(options.stdoutFile, "a") : "pipe";
     const start = process.hrtime.bigint();
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      stdio: ["ignore", stdout, "pipe", "pipe"],
     });
+    if (typeof stdout === "number") fs.closeSync(stdout);
     let line = "";
     let answer: Answer<T> | undefined;
     let failure: Error | undefined;

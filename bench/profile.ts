@@ -73,10 +73,15 @@ const V8_FRAMES = new Set(["(garbage collector)", "(program)", "(idle)", "(root)
 export function sourceName(source: string, repoRoot: string): string {
   const url = /^https?:\/\/[^/]+\/([^/]+)\/([^/]+)\//.exec(source.replace(/^.*?(https?:\/)/, "$1/"));
   if (url) return url[2];
-  const i = source.lastIndexOf("node_modules/");
-  if (i >= 0) {
-    const parts = source.slice(i + "node_modules/".length).split("/");
-    return parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0];
+  const chain = source.split("node_modules/").slice(1);
+  if (chain.length > 0) {
+    // A copy nested in another package (a second version) is named after both: `dom-serializer › entities`.
+    return chain
+      .map((rest) => {
+        const parts = rest.split("/");
+        return parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0];
+      })
+      .join(" › ");
   }
   return path.relative(repoRoot, source);
 }

@@ -20,7 +20,7 @@
  * a process of their own. It prints a table and writes bench/results.json; it never fails on a
  * figure, only when it cannot measure at all.
  *
- * Settings: BENCH_COLD_ROUNDS (default 40, at least 15), BENCH_WARM_BLOCKS (pairs of blocks,
+ * Settings: BENCH_COLD_ROUNDS (default 30, at least 15), BENCH_WARM_BLOCKS (pairs of blocks,
  * default 20), BENCH_WARM_BLOCK_SIZE (default 100), BENCH_CONTAINER_N (default 200),
  * BENCH_PROFILE_RUNS (default 8, 0 = no profiles), BENCH_PROFILE_DIR (keep the .cpuprofile files
  * there), BENCH_SEED (order of sides within rounds), BENCH_KEEP_WORK=1 (keep the temporary folder
@@ -35,7 +35,7 @@ import { node22, python3, runToAnswer, runToExit, startStandIns, type StandIns }
 import { summarizeProfiles, type ProfileSummary } from "./profile";
 import { pairedRatio, round, seededRandom, shuffled, summarize, type Ratio, type Summary } from "./stats";
 
-const ROUNDS = Math.max(15, Number(process.env.BENCH_COLD_ROUNDS ?? 40));
+const ROUNDS = Math.max(15, Number(process.env.BENCH_COLD_ROUNDS ?? 30));
 const WARM_BLOCKS = Number(process.env.BENCH_WARM_BLOCKS ?? 20);
 const WARM_BLOCK_SIZE = Number(process.env.BENCH_WARM_BLOCK_SIZE ?? 100);
 const WARM_UP = 300;
@@ -220,7 +220,7 @@ async function warmRequests(artefact: Artefact, files: Files, env: Record<string
   const answer = await runToAnswer<{ result: { measured: WarmBlock[]; reference: WarmBlock[] } }>(
     files.node,
     [files.warmRunner, config],
-    { env, cwd: artefact.packageDir, timeoutMs: 300_000 },
+    { env, cwd: artefact.packageDir, timeoutMs: 300_000, stdoutFile: path.join(files.work, "warm.log") },
   );
   const { measured, reference } = answer.report.result;
   const median = (xs: number[]) => summarize(xs).median;
@@ -266,7 +266,12 @@ async function perContainer(
     JSON.stringify({ mode: "container", measured: artefact.indexFile, eventFile: files.event, n: CONTAINER_N }),
   );
   const before = await standIns.counts();
-  await runToAnswer(files.node, [files.warmRunner, config], { env, cwd: artefact.packageDir, timeoutMs: 120_000 });
+  await runToAnswer(files.node, [files.warmRunner, config], {
+    env,
+    cwd: artefact.packageDir,
+    timeoutMs: 120_000,
+    stdoutFile: path.join(files.work, `container-${label}.log`),
+  });
   const after = await standIns.counts();
   return {
     invocations: CONTAINER_N,
@@ -373,11 +378,35 @@ async function warmProfile(
       profileFile: path.join(dir, "warm.cpuprofile"),
     }),
   );
-  await runToAnswer(files.node, [files.warmRunner, config], { env, cwd: artefact.packageDir, timeoutMs: 120_000 });
+  await runToAnswer(files.node, [files.warmRunner, config], {
+    env,
+    cwd: artefact.packageDir,
+    timeoutMs: 120_000,
+    stdoutFile: path.join(files.work, `profile-${name}.log`),
+  });
   return summarizeDir(artefact, dir, n);
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+/**
+ * Runs `fn` (the program under Pulumi mocks), turning a rejection that nothing handles (a resource
+ * of the program that fails) into its failure, rather than an exit without a word.
+ */
+async function underMocks<T>(fn: () => Promise<T>): Promise<T> {
+  let onRejection: ((reason: unknown) => void) | undefined;
+  const unhandled = new Promise<never>((_, reject) => {
+    onRejection = (reason) => reject(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
+  });
+  try {
+    return await Promise.race([fn(), unhandled]);
+  } catch (err) {
+    throw new Error(`the program failed under Pulumi mocks: ${(err as Error).message}`);
+  } finally {
+    if (onRejection) process.off("unhandledRejection", onRejection);
+  }
+}
 
 interface Files {
   work: string;
@@ -490,7 +519,7 @@ async function main(): Promise<void> {
   let standIns: StandIns | undefined;
   try {
     progress("computing the Lambda artefact under Pulumi mocks (the real program, dev stack)…");
-    const artefact = await buildArtefact(work);
+    const artefact = await underMocks(() => buildArtefact(work));
     const files = prepareFiles(work, node.execPath, artefact);
     standIns = await startStandIns(work, node.execPath, {
       slackTokens: [artefact.slackToken],
@@ -529,6 +558,7 @@ async function main(): Promise<void> {
       bundleBytes: artefact.size.bundleBytes,
       runtime: artefact.runtime,
       composition: composition ?? ("reason" in details ? details.reason : undefined),
+      byDependency: "byDependency" in details ? details.byDependency : undefined,
     };
 
     const nodeSide = (name: SideName, label: string, module: string, env: Record<string, string>) => ({
@@ -686,15 +716,18 @@ async function main(): Promise<void> {
         `  ${s.label.padEnd(30)} ${phases}process ${fmtMs(s.processMs.median)}, CPU ${fmtMs(s.cpuMs.median)} (${name})`,
       );
     }
-    if (composition) {
-      const handlerBytes = composition.filter((c) => c.name.startsWith("handler/")).reduce((a, c) => a + c.bytes, 0);
-      const packages = composition.filter((c) => !c.name.startsWith("handler/")).slice(0, 8);
+    if ("byDependency" in details) {
+      const own = details.composition.filter((c) => c.name.startsWith("handler/")).reduce((a, c) => a + c.bytes, 0);
+      const kb = (bytes: number) => `${round(bytes / 1024, 0)} KB`;
       out.push(
         "",
-        `Bundle, ${round(artefact.size.bundleBytes / 1024, 0)} KB: ` +
-          [...packages, { name: "handler/*", bytes: handlerBytes }]
-            .map((c) => `${c.name} ${round(c.bytes / 1024, 0)} KB`)
-            .join(", "),
+        `Bundle, ${kb(artefact.size.bundleBytes)}, by what the handler imports (with all it pulls in): ` +
+          [...details.byDependency.map((d) => `${d.name} ${kb(d.bytes)}`), `handler's own code ${kb(own)}`].join(", "),
+        `  by package: ${details.composition
+          .filter((c) => !c.name.startsWith("handler/"))
+          .slice(0, 12)
+          .map((c) => `${c.name} ${kb(c.bytes)}`)
+          .join(", ")}`,
       );
     }
     if (profiles) out.push("", ...describeProfiles(profiles));
