@@ -11,6 +11,7 @@ import { parseDeliverySettings } from "./delivery/settings";
 import { sqsMessageQueue } from "./delivery/sqs";
 import { unavailable } from "./errors";
 import { webApiGateway } from "./gateway";
+import { PUBLIC_HOSTNAME } from "./hipchat/responses";
 import { createLogger } from "./log";
 import { createProxy, errorResponse, type AlbHandler } from "./proxy";
 import { awsSecretFetcher, createSecretCache, extensionSecretFetcher, firstFromExtension } from "./secrets";
@@ -36,6 +37,12 @@ export interface LambdaEnvironment extends RawSettings {
   SECRET_ARN?: string;
   /** A Slack-compatible Web API base URL (tests, proxies); default Slack's. */
   SLACK_API_URL?: string;
+  /**
+   * The hostname (optionally `host:port`) clients reach the proxy by, for the absolute `links` in
+   * HipChat's answers (room lookups and listings). Never taken from a request's Host header. The
+   * stack sets it to its hostname; unset, links point at `localhost`.
+   */
+  PUBLIC_HOSTNAME?: string;
   AWS_REGION?: string;
   /**
    * Set (usually to 2773) when the function has AWS's Parameters and Secrets Lambda Extension layer:
@@ -58,6 +65,7 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     const settings = parseSettings(rawSettings(file, env));
     if (!env.SECRET_ARN?.trim()) throw new SettingsError("SECRET_ARN: required (the ARN of the proxy's secret)");
     const secretId = env.SECRET_ARN.trim();
+    const publicHostname = parsePublicHostname(env.PUBLIC_HOSTNAME);
     const queued = parseDeliverySettings({ DELIVERY_MODE: env.DELIVERY_MODE }).mode === "queued";
     if (queued && !env.QUEUE_URL?.trim()) throw new SettingsError("QUEUE_URL: required with DELIVERY_MODE=queued");
     const sdkFetcher = awsSecretFetcher({ secretId, region: env.AWS_REGION });
@@ -83,9 +91,13 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
       slackApiUrl: env.SLACK_API_URL?.trim() || undefined,
       timeoutMs: settings.slackTimeoutMs,
     });
-    log.info("cold start", { rooms: settings.rooms.rooms.length, defaultChannel: settings.defaultChannel ?? "" });
+    log.info("cold start", {
+      rooms: settings.rooms.rooms.length,
+      defaultChannel: settings.defaultChannel ?? "",
+      publicHostname: publicHostname ?? "(unset: links point at localhost)",
+    });
     const queue = queued ? sqsMessageQueue(env.QUEUE_URL!.trim(), { region: env.AWS_REGION }) : undefined;
-    return createProxy({ settings, secrets, slack, log, queue });
+    return createProxy({ settings, secrets, slack, log, queue, publicHostname });
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     // Every request then gets a HipChat-shaped 503 naming the problem, instead of the ALB's bare 502.
@@ -94,6 +106,14 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     return async (event: ALBEvent): Promise<ALBResult> =>
       toAlbResult(errorResponse(error), event?.multiValueHeaders !== undefined);
   }
+}
+
+function parsePublicHostname(value: string | undefined): string | undefined {
+  const host = value?.trim();
+  if (!host) return undefined;
+  if (!PUBLIC_HOSTNAME.test(host))
+    throw new SettingsError("PUBLIC_HOSTNAME: expected a hostname, optionally with :port");
+  return host.toLowerCase();
 }
 
 function parsePort(key: string, value: string | undefined): number | undefined {

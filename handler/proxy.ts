@@ -7,7 +7,7 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";
 import { toSlackPayload } from "./convert";
 import { acceptForDelivery, type MessageQueue } from "./delivery/accept";
-import { badRequest, notFound, ProxyError, reasonPhrase, toProxyError } from "./errors";
+import { badRequest, notFound, ProxyError, toProxyError } from "./errors";
 import type { SlackGateway } from "./gateway";
 import {
   authorizeRoom,
@@ -19,6 +19,19 @@ import {
   type Grant,
 } from "./hipchat/auth";
 import { createBodyReader, type BodyFields } from "./hipchat/body";
+import {
+  accepted,
+  baseUrl,
+  errorResponse,
+  json,
+  messageCreated,
+  noContent,
+  v1Room,
+  v1RoomDetail,
+  v1Sent,
+  v2Room,
+  v2RoomList,
+} from "./hipchat/responses";
 import { createFieldParsers, type ParsedMessage } from "./hipchat/fields";
 import { describeError, type Logger, type RequestLog } from "./log";
 import { createRouter, type RouteMatch, type RouteName } from "./routes";
@@ -47,13 +60,19 @@ export interface ProxyDeps {
   queue?: MessageQueue;
   /** Extra fields for the health check's answer (`npm start` adds its queue's depth and age). */
   health?: () => Record<string, unknown>;
+  /**
+   * The hostname (optionally `:port`) HipChat's `links` point at: the proxy's configured name,
+   * never the request's Host header. Default `localhost`.
+   */
+  publicHostname?: string;
 }
 
 export type AlbHandler = (event: ALBEvent, context?: InvocationContext) => Promise<ALBResult>;
 
 /** Answer headroom kept back from the Lambda deadline so the ALB always gets a HipChat answer. */
 const DEADLINE_MARGIN_MS = 750;
-const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8" };
+
+export { errorResponse };
 
 interface Call {
   req: ProxyRequest;
@@ -70,6 +89,7 @@ interface Call {
 export function createProxy(deps: ProxyDeps): AlbHandler {
   const { settings, log } = deps;
   const now = deps.now ?? Date.now;
+  const publicHostname = deps.publicHostname ?? "localhost";
   const router = createRouter();
   const parse = createFieldParsers();
   const authorities = new WeakMap<ProxySecrets, TokenAuthority>();
@@ -102,6 +122,20 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     }
     const room = settings.rooms.find(requested);
     return { room, channel: room?.channel ?? settings.defaultChannel };
+  };
+
+  /**
+   * A configured room for a read call, for a token that may see it: 403 outside a room-scoped
+   * token's rooms (known or not, as for posts), 404 for a room that is not configured (the default
+   * channel is no room of its own).
+   */
+  const readRoom = (call: Call, requested: string): Room => {
+    call.log.room = requested;
+    const { room } = findRoom(requested);
+    authorizeRoom(call.grant, room ?? { requested });
+    if (!room) throw notFound("Room not found");
+    call.pacing.channel = room.channel;
+    return room;
   };
 
   const send = async (call: Call, channel: string, msg: ParsedMessage): Promise<PostResult> => {
@@ -141,7 +175,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     "room.shareLink": async (call) => ((await roomCall(call, parse.shareLink)) ? noContent() : accepted()),
     "room.message": async (call) => {
       const result = await roomCall(call, parse.roomMessage);
-      return result ? json(201, { id: result.ts, timestamp: slackTsToIso(result.ts) }) : accepted();
+      return result ? messageCreated(result.ts) : accepted();
     },
     "user.message": async (call) => {
       authorizeUnscoped(call.grant, "message users");
@@ -168,60 +202,30 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       if (!found?.channel) throw notFound("Room not found");
       await send(call, found.channel, msg);
       // `format=xml` was v1's other answer format; errors stay JSON.
-      return msg.responseFormat === "xml"
-        ? {
-            statusCode: 200,
-            headers: { "Content-Type": "application/xml; charset=utf-8" },
-            body: '<?xml version="1.0" encoding="utf-8"?>\n<response><status>sent</status></response>',
-          }
-        : json(200, { status: "sent" });
+      return v1Sent(msg.responseFormat);
     },
     "room.list": async (call) => {
       const rooms = settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r));
       const start = boundedInt(first(call.req.query, "start-index"), 0, 0, Number.MAX_SAFE_INTEGER);
       const max = boundedInt(first(call.req.query, "max-results"), 100, 0, 1000);
-      const base = baseUrl(call.req);
-      const page = rooms.slice(start, start + max);
-      return json(200, {
-        items: page.map((r) => ({
-          id: r.id,
-          name: r.name,
-          privacy: "public",
-          is_archived: false,
-          version: "1",
-          links: {
-            self: `${base}/v2/room/${r.id}`,
-            participants: `${base}/v2/room/${r.id}/participant`,
-            webhooks: `${base}/v2/room/${r.id}/webhook`,
-          },
-        })),
-        startIndex: start,
-        maxResults: max,
-        links: {
-          self: `${base}/v2/room`,
-          ...(start + max < rooms.length
-            ? { next: `${base}/v2/room?start-index=${start + max}&max-results=${max}` }
-            : {}),
-          ...(start > 0 ? { prev: `${base}/v2/room?start-index=${Math.max(0, start - max)}&max-results=${max}` } : {}),
-        },
-      });
+      return json(200, v2RoomList(rooms, start, max, baseUrl(call.req, publicHostname)));
     },
     "v1.rooms.list": async (call) =>
       json(200, {
-        rooms: settings.rooms.rooms
-          .filter((r) => canSeeRoom(call.grant, r))
-          .map((r) => ({
-            room_id: r.id,
-            name: r.name,
-            topic: "",
-            last_active: 0,
-            created: 0,
-            owner_user_id: 0,
-            is_archived: false,
-            is_private: false,
-            xmpp_jid: "",
-          })),
+        rooms: settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r)).map((r) => v1Room(r, publicHostname)),
       }),
+    "room.get": async (call) => {
+      const room = readRoom(call, call.params.room);
+      if (isAuthTest(call.req)) return accepted();
+      return json(200, v2Room(room, baseUrl(call.req, publicHostname), publicHostname));
+    },
+    "v1.rooms.show": async (call) => {
+      const roomId = parse.v1RoomId(call.fields);
+      if (roomId === undefined) throw badRequest("Field room_id is required");
+      const room = readRoom(call, roomId);
+      if (isAuthTest(call.req)) return accepted();
+      return json(200, v1RoomDetail(room, publicHostname));
+    },
   };
 
   return async (event, context) => {
@@ -259,7 +263,7 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
         if (routeError !== undefined || !match) throw routeError;
         // v1 clients may put every field in the query (GET) or split them between query and form.
         const bodyFields = await body.fields();
-        const fields = match.name === "v1.rooms.message" ? { ...queryFields(req), ...bodyFields } : bodyFields;
+        const fields = match.name.startsWith("v1.") ? { ...queryFields(req), ...bodyFields } : bodyFields;
         // The Lambda's remaining time is read now, after the secret fetch, so it counts from now (it
         // used to be added to `started`, losing the fetch time: up to 6 s with a slow Secrets Manager).
         // The local budget counts from the request's start.
@@ -332,45 +336,7 @@ function queryFields(req: ProxyRequest): BodyFields {
   return out;
 }
 
-function json(statusCode: number, body: unknown): ProxyResponse {
-  return { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
-}
-
-function noContent(): ProxyResponse {
-  return { statusCode: 204, headers: {} };
-}
-
-/** `auth_test=true`: HipChat answered 202 and did nothing else. */
-function accepted(): ProxyResponse {
-  return json(202, {
-    success: { code: 202, type: reasonPhrase(202), message: "This auth_token has access to use this method." },
-  });
-}
-
-export function errorResponse(error: ProxyError): ProxyResponse {
-  return {
-    statusCode: error.statusCode,
-    headers: { ...JSON_HEADERS, ...error.headers },
-    body: JSON.stringify(error.toJSON()),
-  };
-}
-
 function boundedInt(value: string | undefined, fallback: number, lo: number, hi: number): number {
   if (value === undefined || !/^\d+$/.test(value)) return fallback;
   return Math.min(hi, Math.max(lo, Number(value)));
-}
-
-/** The URL clients used to reach us, for HipChat's `links`. Only well-formed hosts are echoed back. */
-function baseUrl(req: ProxyRequest): string {
-  const proto = first(req.headers, "x-forwarded-proto") === "https" ? "https" : "http";
-  const host = first(req.headers, "host") ?? "localhost";
-  return /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) ? `${proto}://${host}` : `${proto}://localhost`;
-}
-
-/** Slack's `ts` ("1700000000.000123") as the ISO timestamp HipChat returned for messages. */
-export function slackTsToIso(ts: string): string {
-  const [secs, micros = "0"] = ts.split(".");
-  const ms = Number(secs) * 1000 + Math.floor(Number(micros.padEnd(6, "0").slice(0, 6)) / 1000);
-  if (!Number.isFinite(ms)) return new Date(0).toISOString();
-  return new Date(ms).toISOString().replace("Z", `${micros.padEnd(6, "0").slice(3, 6)}+00:00`);
 }

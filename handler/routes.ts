@@ -14,7 +14,9 @@ export type RouteName =
   | "user.message"
   | "v1.rooms.message"
   | "room.list"
-  | "v1.rooms.list";
+  | "v1.rooms.list"
+  | "room.get"
+  | "v1.rooms.show";
 
 const TABLE: ReadonlyArray<{ methods: string[]; path: string; name: RouteName }> = [
   { methods: ["GET", "HEAD"], path: "/healthz", name: "health" },
@@ -25,6 +27,8 @@ const TABLE: ReadonlyArray<{ methods: string[]; path: string; name: RouteName }>
   { methods: ["GET", "POST"], path: "/v1/rooms/message", name: "v1.rooms.message" },
   { methods: ["GET"], path: "/v2/room", name: "room.list" },
   { methods: ["GET"], path: "/v1/rooms/list", name: "v1.rooms.list" },
+  { methods: ["GET"], path: "/v2/room/:room", name: "room.get" },
+  { methods: ["GET"], path: "/v1/rooms/show", name: "v1.rooms.show" },
 ];
 
 const ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];

@@ -12,7 +12,8 @@ import { MAX_BODY_BYTES, toAlbResult } from "../handler/alb";
 import { payloadTooLarge } from "../handler/errors";
 import { consoleGateway, webApiGateway, type SlackGateway } from "../handler/gateway";
 import { createLogger, type Logger } from "../handler/log";
-import { createProxy, errorResponse } from "../handler/proxy";
+import { PUBLIC_HOSTNAME } from "../handler/hipchat/responses";
+import { type AlbHandler, createProxy, errorResponse } from "../handler/proxy";
 import { SettingsError, type ProxySecrets } from "../handler/settings";
 import { fromAlbResult, toAlbEvent, type RawHttpRequest } from "./albEvent";
 import { type LocalDelivery, startLocalDelivery } from "./queueWorker";
@@ -29,6 +30,11 @@ export interface LocalServerOptions {
   log?: Logger;
   /** Where the console gateway prints payloads when there is no Slack token. */
   print?: (line: string) => void;
+  /**
+   * The hostname (`host:port`) for HipChat's `links` (PUBLIC_HOSTNAME). Default: the server's own
+   * address, as `url` shows it.
+   */
+  publicHostname?: string;
 }
 
 export async function startLocalServer(config: LocalConfig, options: LocalServerOptions = {}): Promise<LocalServer> {
@@ -51,15 +57,10 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
           print: options.print,
         })
       : undefined;
-  const handler = createProxy({
-    settings: config.settings,
-    // Locally the secrets are fixed for the process' life; invalidation has nothing to refetch.
-    secrets: { get: async () => secrets, invalidate: () => undefined },
-    slack,
-    log,
-    queue: delivery?.queue,
-    health: delivery?.health,
-  });
+  // Built once the server listens, when its own address (for `links`) is known; no request comes before.
+  let handler: AlbHandler = async () => {
+    throw new Error("not listening yet");
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -112,8 +113,19 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
     throw err;
   });
   const { port } = server.address() as AddressInfo;
+  const address = `${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  handler = createProxy({
+    settings: config.settings,
+    // Locally the secrets are fixed for the process' life; invalidation has nothing to refetch.
+    secrets: { get: async () => secrets, invalidate: () => undefined },
+    slack,
+    log,
+    queue: delivery?.queue,
+    health: delivery?.health,
+    publicHostname: options.publicHostname ?? address,
+  });
   return {
-    url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+    url: `http://${address}`,
     delivery,
     close: () =>
       new Promise<void>((resolve) => {
@@ -166,8 +178,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
 
 async function main(): Promise<void> {
   let config: LocalConfig;
+  let publicHostname: string | undefined;
   try {
     config = loadLocalConfig(process.env);
+    publicHostname = process.env.PUBLIC_HOSTNAME?.trim() || undefined;
+    if (publicHostname !== undefined && !PUBLIC_HOSTNAME.test(publicHostname)) {
+      throw new SettingsError("PUBLIC_HOSTNAME: expected a hostname, optionally with :port");
+    }
   } catch (err) {
     if (err instanceof SettingsError) {
       process.stderr.write(`Configuration error: ${err.message}\n`);
@@ -175,7 +192,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const server = await startLocalServer(config);
+  const server = await startLocalServer(config, { publicHostname });
   const lines = [`HipChat proxy listening on ${server.url}`];
   lines.push(
     config.slackToken

@@ -111,8 +111,7 @@ describe("hipchat-client (npm): calls the proxy serves today", () => {
   });
 });
 
-// Waiting for the proxy: GET /v1/rooms/show (a direct room lookup), answered 404 today.
-describe.skip("hipchat-client: rooms.show before sending (needs GET /v1/rooms/show)", () => {
+describe("hipchat-client: rooms.show before sending (GET /v1/rooms/show)", () => {
   it("rooms.show, then rooms.message to the room_id it returned", async () => {
     const results = await hipchatClient([
       { call: "show", opts: { room_id: "Ops" } },

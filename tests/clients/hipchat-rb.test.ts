@@ -148,9 +148,7 @@ describe("hipchat-rb (Debian ruby-hipchat): calls the proxy serves today", () =>
   );
 });
 
-// Waiting for the proxy: GET /v2/room/{id_or_name} and GET /v1/rooms/show (room lookups), which it
-// answers 404 today, so hipchat-rb raises HipChat::UnknownRoom. Unskip when room lookups land.
-describe.skip("hipchat-rb: room lookups before sending (needs GET /v2/room/{id_or_name}, GET /v1/rooms/show)", () => {
+describe("hipchat-rb: room lookups before sending (GET /v2/room/{id_or_name}, GET /v1/rooms/show)", () => {
   it("v2: get_room by name, then send → the room's details, then one message", async () => {
     const id = await roomId("Ops");
     const results = await hipchatRb("v2", "Ops", [

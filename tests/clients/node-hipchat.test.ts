@@ -102,8 +102,7 @@ describe("node-hipchat: rate-limit headers on success", () => {
   });
 });
 
-// Waiting for the proxy: GET /v1/rooms/show, answered 404 today.
-describe.skip("node-hipchat: showRoom before sending (needs GET /v1/rooms/show)", () => {
+describe("node-hipchat: showRoom before sending (GET /v1/rooms/show)", () => {
   it("showRoom returns the room, then postMessage to its room_id", async () => {
     const client = new NodeHipChat(TOKEN, front.agent);
     const shown = await call(client, "showRoom", "Ops");

@@ -3,6 +3,8 @@
  * stand-in behind it: each test asserts what the client gets and exactly what Slack received.
  * (tests/handler has the same behaviour through the Lambda handler.)
  */
+import * as http from "node:http";
+import { stableRoomId } from "../../handler/settings";
 import { npmStart, type StartedProxy } from "../support/npmStart";
 import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
 
@@ -132,5 +134,100 @@ describe("multipart/form-data bodies", () => {
     const res = await call("/v1/rooms/message", { body: form({ room_id: "Ops", message: "x" }) });
     expect(res.status).toBe(401);
     expect(slack.calls).toHaveLength(0);
+  });
+});
+
+describe("room lookups", () => {
+  const OPS_ID = stableRoomId("Ops");
+  /** A GET with a Host header of the client's choosing (fetch does not let one set it). */
+  const getWithHost = (path: string, host: string) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = http.get(`${proxy.url}${path}`, { headers: { host } }, (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+    });
+
+  it("GET /v2/room/{name} → the room, with links on npm start's own address whatever the Host header", async () => {
+    const { status, body } = await getWithHost(`/v2/room/ops?auth_token=${TOKEN}`, "attacker.example");
+    const self = `${proxy.url}/v2/room/${OPS_ID}`;
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      id: OPS_ID,
+      name: "Ops",
+      privacy: "public",
+      is_archived: false,
+      is_guest_accessible: false,
+      guest_access_url: null,
+      topic: "",
+      xmpp_jid: `${OPS_ID}_ops@conf.127.0.0.1`,
+      created: "1970-01-01T00:00:00+00:00",
+      last_active: null,
+      version: "1",
+      avatar_url: null,
+      delegate_admin_visibility: null,
+      owner: { id: 0, name: "HipChat proxy", mention_name: "HipChatProxy", links: { self: `${proxy.url}/v2/user/0` } },
+      participants: [],
+      statistics: { links: { self: `${self}/statistics` } },
+      links: { self, participants: `${self}/participant`, webhooks: `${self}/webhook`, members: `${self}/member` },
+    });
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it("GET /v2/room lists with links on the same address", async () => {
+    const { body } = await getWithHost(`/v2/room?auth_token=${TOKEN}`, "attacker.example");
+    expect(body.links.self).toBe(`${proxy.url}/v2/room`);
+    expect(body.items.map((i: { links: { self: string } }) => i.links.self)).toEqual([
+      `${proxy.url}/v2/room/1234`,
+      `${proxy.url}/v2/room/${OPS_ID}`,
+    ]);
+  });
+
+  it("GET /v1/rooms/show?room_id= → {room: …}", async () => {
+    const res = await fetch(`${proxy.url}/v1/rooms/show?room_id=1234&auth_token=${TOKEN}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      room: {
+        room_id: 1234,
+        name: "1234",
+        topic: "",
+        last_active: 0,
+        created: 0,
+        owner_user_id: 0,
+        is_archived: false,
+        is_private: false,
+        guest_access_url: null,
+        xmpp_jid: "1234_1234@conf.127.0.0.1",
+        participants: [],
+      },
+    });
+  });
+
+  it.each(["/v2/room/Nowhere", "/v1/rooms/show?room_id=Nowhere"])("%s → HipChat's 404", async (path) => {
+    const res = await fetch(`${proxy.url}${path}${path.includes("?") ? "&" : "?"}auth_token=${TOKEN}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 404, message: "Room not found", type: "Not Found" } });
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  describe("with PUBLIC_HOSTNAME set", () => {
+    let named: StartedProxy;
+    beforeAll(async () => {
+      named = await npmStart({
+        HIPCHAT_TOKENS: TOKEN,
+        ROOM_CHANNELS: JSON.stringify({ Ops: "#ops" }),
+        PUBLIC_HOSTNAME: "hipchat.example.com",
+      });
+    }, 60_000);
+    afterAll(() => named?.stop());
+
+    it("links use it", async () => {
+      const res = await fetch(`${named.url}/v2/room/Ops?auth_token=${TOKEN}`);
+      expect(((await res.json()) as { links: { self: string } }).links.self).toBe(
+        `http://hipchat.example.com/v2/room/${OPS_ID}`,
+      );
+    });
   });
 });

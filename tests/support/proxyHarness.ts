@@ -49,6 +49,7 @@ export function createHarness(raw: RawSettings = {}, tokens?: AllowedToken[]): H
     slack,
     log: createLogger((line) => logs.push(JSON.parse(line))),
     random: () => 0,
+    publicHostname: "hipchat-proxy.private.example.com",
   });
   return {
     invoke: (event) => handler(event, { getRemainingTimeInMillis: () => 10_000 }),
