@@ -17,6 +17,7 @@ import {
   validateResourceOfType,
 } from "@pulumi/policy";
 
+import { queuePolicies } from "./queues";
 import { findSecretLikeVariables } from "./secrets";
 import { hasInput, isKnown, known, knownEntries, knownItems, UNKNOWN } from "./values";
 
@@ -419,6 +420,7 @@ export const policies: ResourceValidationPolicy[] = [
   roleNoFullAccess,
   lambdaAlbPermissionSourceArn,
   lambdaEnvNoSecrets,
+  ...queuePolicies,
   logGroupRetention,
   resourcesTagged,
 ];
