@@ -73,7 +73,8 @@ function fields(attributes: HipChatCard["attributes"]): Field[] {
  * description as text, attributes as short fields, thumbnail, and the activity line as footer.
  *
  * @param card The card as the sender posted it.
- * @param fallback Already-converted text for clients that cannot show attachments (the message).
+ * @param fallback The message as plain text (escaped, unformatted), for notifications and clients that
+ *   cannot show attachments; the title when empty.
  * @param color A Slack attachment color, when the message had one.
  */
 export function cardAttachment(card: HipChatCard, fallback: string, color?: string): SlackAttachment {

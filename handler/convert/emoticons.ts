@@ -75,13 +75,15 @@ export const EMOTICONS: Readonly<Record<string, string>> = Object.fromEntries([
  * `(name)` shortcuts are replaced only when they stand apart from a preceding word or path, so
  * `print(lol)` in a pasted snippet and `https://host/(beer)` in a URL keep their text.
  */
-const SHORTCUT = /(?<![\p{L}\p{N}_/])\(([A-Za-z0-9]{1,32})\)/gu;
+export const SHORTCUT = /(?<![\p{L}\p{N}_/])\(([A-Za-z0-9]{1,32})\)/gu;
+
+/** The Slack emoji for a HipChat emoticon name (case-insensitive), if there is one. */
+export function emoticon(name: string): string | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(EMOTICONS, key) ? EMOTICONS[key] : undefined;
+}
 
 /** Replaces known HipChat emoticon shortcuts with Slack emoji; unknown ones stay as typed. */
 export function replaceEmoticons(text: string): string {
-  return text.replace(
-    SHORTCUT,
-    (match: string, name: string) =>
-      (Object.hasOwn(EMOTICONS, name.toLowerCase()) ? EMOTICONS[name.toLowerCase()] : undefined) ?? match,
-  );
+  return text.replace(SHORTCUT, (match: string, name: string) => emoticon(name) ?? match);
 }

@@ -1,7 +1,8 @@
 import { ElementType, parseDocument } from "htmlparser2";
 import type { ChildNode, Element } from "domhandler";
-import { escapeSlack, stripControls } from "./escape";
+import { escapeSlack, stripControls, wellFormed } from "./escape";
 import { clip, ELLIPSIS, INPUT_MAX } from "./limits";
+import { LOOKALIKES, type Marker, type MarkerAt, markersToReplace } from "./markers";
 import { mrkdwnLink, safeUrl } from "./url";
 
 /*
@@ -12,8 +13,11 @@ import { mrkdwnLink, safeUrl } from "./url";
  * the line breaks of nested blocks, skipping empty emphasis) is deferred by emitting sentinel
  * characters instead of final text; `resolve` turns them into spaces, newlines and markers once the
  * surrounding context is known. The sentinels are C0 control characters, which `stripControls`
- * removes from all user text first, so they can never be forged. The sender's backticks are held
- * as a sentinel too, until `restoreTicks` can see whether they would form a code fence.
+ * removes from all user text first, so they can never be forged. Emphasis markers stay sentinels
+ * until the whole message is known (`finish`), and so do the sender's own `*`, `_`, `~` and
+ * backticks: only then can it be seen which of the sender's would pair up in Slack (they become
+ * look-alikes, see markers.ts) and which of ours sit inside a word (they get a zero-width space,
+ * the word boundary Slack needs to format mid-word).
  *
  * The fold walks an explicit stack, so nesting depth costs heap, not call stack; beyond MAX_DEPTH
  * an element is rendered as its plain text, which bounds the work that nested blocks re-do.
@@ -31,14 +35,33 @@ const BOLD = "\x05";
 const ITALIC = "\x06";
 const STRIKE = "\x07";
 const CODE = "\x08";
-/** A backtick written by the sender, told apart from ours until the end (see `restoreTicks`). */
+/** A backtick, `*`, `_` or `~` written by the sender outside a code block (see `finish`). */
 const USER_TICK = "\x0e";
+const USER_STAR = "\x0f";
+const USER_UNDERSCORE = "\x10";
+const USER_TILDE = "\x11";
+/** A backtick written by the sender inside a code block, where only a run of three matters. */
+const PRE_TICK = "\x12";
 
-const MARKERS: Readonly<Record<string, string>> = {
+/** Our markers and the sender's, by sentinel. */
+const MARKERS: Readonly<Record<string, Marker>> = {
   [BOLD]: "*",
   [ITALIC]: "_",
   [STRIKE]: "~",
   [CODE]: "`",
+  [USER_STAR]: "*",
+  [USER_UNDERSCORE]: "_",
+  [USER_TILDE]: "~",
+  [USER_TICK]: "`",
+  [PRE_TICK]: "`",
+};
+
+/** The sender's markers, held as sentinels while the message is converted. */
+const SENDER_SENTINELS: Readonly<Record<string, string>> = {
+  "*": USER_STAR,
+  _: USER_UNDERSCORE,
+  "~": USER_TILDE,
+  "`": USER_TICK,
 };
 
 /** Deeper than any real message; past it, subtrees are flattened to text. */
@@ -113,6 +136,8 @@ interface Ctx {
   /** Inside a link label, which Slack can neither format nor nest links in. */
   readonly link: boolean;
   readonly pre: boolean;
+  /** Inside a `pre` that is a fenced code block (not one flattened into a link or code span). */
+  readonly fence: boolean;
   readonly quote: boolean;
   /** Inside `thead`, whose cells are headers even when written as `td`. */
   readonly header: boolean;
@@ -200,9 +225,9 @@ function flatten(s: string): string {
 }
 
 /**
- * Turns sentinels into final text: space runs collapse (and vanish at line edges), block edges and
- * `<br>`s become at most two blank lines (none at the ends), adjacent identical emphasis is merged
- * (`*a**b*` would not render) and markers become Slack's characters. Idempotent.
+ * Turns layout sentinels into final text: space runs collapse (and vanish at line edges), block
+ * edges and `<br>`s become at most two blank lines (none at the ends), and adjacent identical
+ * emphasis is merged (`*a**b*` would not render). Markers stay sentinels (see `finish`). Idempotent.
  */
 function resolve(s: string): string {
   const spaced = s.replace(/[\x01-\x04]+/g, (run: string, offset: number) => {
@@ -228,8 +253,8 @@ function resolve(s: string): string {
     const lines = block + brs - (block > 0 && brFirst ? 1 : 0);
     return "\n".repeat(Math.min(lines, 3));
   });
-  const marked = spaced.replace(/\x05\x05|\x06\x06|\x07\x07|\x08\x08/g, "").replace(/[\x05-\x08]/g, (m) => MARKERS[m]);
-  return trimLines(marked).replace(/\n{4,}/g, "\n\n\n");
+  const merged = spaced.replace(/\x05\x05|\x06\x06|\x07\x07|\x08\x08/g, "");
+  return trimLines(merged).replace(/\n{4,}/g, "\n\n\n");
 }
 
 /**
@@ -267,41 +292,127 @@ function trimLines(s: string): string {
   return kept.join("\n");
 }
 
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+
+function wordAt(s: string, i: number): boolean {
+  if (i < 0 || i >= s.length) {
+    return false;
+  }
+  const code = s.charCodeAt(i);
+  // Step back to the start of a surrogate pair so the whole code point is tested.
+  const start = code >= 0xdc00 && code <= 0xdfff && i > 0 ? i - 1 : i;
+  const cp = s.codePointAt(start);
+  return cp !== undefined && WORD.test(String.fromCodePoint(cp));
+}
+
+/** How each sentinel or character takes part in pairing (see markers.ts). */
+function classify(c: string): MarkerAt | undefined {
+  switch (c) {
+    case USER_STAR:
+    case USER_UNDERSCORE:
+    case USER_TILDE:
+    case USER_TICK:
+      return { m: MARKERS[c], sender: true };
+    case BOLD:
+    case ITALIC:
+    case STRIKE:
+    case CODE:
+    case PRE_TICK:
+      return { m: MARKERS[c], sender: false };
+    case "*":
+    case "_":
+    case "~":
+    case "`":
+      // Inside code, or our fences: shown as they are, and they stay.
+      return { m: c, sender: false };
+    default:
+      return undefined;
+  }
+}
+
 /**
- * Puts the sender's backticks back. HipChat showed them literally, but three in a row would open a
- * Slack code block (or close ours early), so a zero-width space is slipped into any run of three
- * that involves one of them; our own fences and code markers are left whole. Runs only once, on
- * the final text, because only then are all neighbours known.
+ * Turns the marker sentinels of the final text into characters:
+ *
+ * - the sender's `*`, `_`, `~` and backticks become look-alikes where they could pair up with each
+ *   other or with ours (markers.ts), and stay as typed elsewhere; HipChat showed them literally;
+ * - our emphasis markers get a zero-width space outside them where they touch a letter or digit:
+ *   Slack formats only at word boundaries, so `foo*bar*` would show its asterisks;
+ * - a run of three backticks that involves one of the sender's (inside a code block too) gets a
+ *   zero-width space, so it can neither open a code block nor close ours early.
+ *
+ * Runs only once, on the final text, because only then are all neighbours known. In plain mode
+ * the sender's markers are simply put back.
  */
-function restoreTicks(s: string): string {
-  if (!s.includes(USER_TICK)) {
+function finish(s: string, plain: boolean): string {
+  if (!/[\x05-\x08\x0e-\x12]/.test(s)) {
     return s;
+  }
+  const replace = plain ? new Set<number>() : markersToReplace(s, (i) => classify(s[i]));
+  // Same length as `s`: every sentinel becomes exactly one character.
+  let mapped = "";
+  for (let i = 0; i < s.length; i += 1) {
+    const m = MARKERS[s[i]];
+    mapped += m === undefined ? s[i] : replace.has(i) ? LOOKALIKES[m] : m;
   }
   let out = "";
   let run = 0;
-  let runHasUser = false;
-  for (const c of s) {
-    if (c === USER_TICK || c === "`") {
-      const user = c === USER_TICK;
-      if (run === 2 && (user || runHasUser)) {
+  let runHasSender = false;
+  // Our markers alternate opening and closing on each line, per kind (see `wrap`).
+  const open = new Set<string>();
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s[i];
+    const ours = c >= BOLD && c <= CODE;
+    const opening = ours && !open.has(c);
+    if (ours) {
+      if (opening) {
+        open.add(c);
+      } else {
+        open.delete(c);
+      }
+    } else if (c === "\n") {
+      open.clear();
+    }
+    if (ours && opening && wordAt(mapped, i - 1)) {
+      out += "\u200b";
+      run = 0;
+    }
+    const tick = mapped[i] === "`";
+    if (tick) {
+      const sender = c === USER_TICK || c === PRE_TICK;
+      if (run === 2 && (sender || runHasSender)) {
         out += "\u200b";
         run = 0;
-        runHasUser = false;
+        runHasSender = false;
       }
-      out += "`";
       run += 1;
-      runHasUser = runHasUser || user;
+      runHasSender = runHasSender || sender;
     } else {
-      out += c;
       run = 0;
-      runHasUser = false;
+      runHasSender = false;
+    }
+    out += mapped[i];
+    if (ours && !opening && wordAt(mapped, i + 1)) {
+      out += "\u200b";
+      run = 0;
+      runHasSender = false;
     }
   }
   return out;
 }
 
 function renderText(data: string, ctx: Ctx): string {
-  const text = escapeSlack(stripControls(data)).replace(/`/g, USER_TICK);
+  let text = escapeSlack(stripControls(data));
+  if (ctx.plain) {
+    text = text.replace(/`/g, USER_TICK);
+  } else if (ctx.fence) {
+    // In a code block only backticks matter (three in a row would end it).
+    text = text.replace(/`/g, PRE_TICK);
+  } else if (ctx.code && !ctx.link) {
+    // In a code span `*`, `_` and `~` show as they are; a backtick would end it.
+    text = text.replace(/`/g, USER_TICK);
+  } else {
+    text = text.replace(/[*_~`]/g, (c) => SENDER_SENTINELS[c]);
+  }
   return ctx.pre ? text.replace(/\r\n?/g, "\n") : text.replace(/[ \t\n\r]+/g, SP);
 }
 
@@ -375,7 +486,7 @@ function enter(el: Element, outer: Ctx): Ctx {
     case "a":
       return linkTarget(el, outer) === undefined ? outer : { ...outer, link: true };
     case "pre":
-      return { ...outer, pre: true };
+      return { ...outer, pre: true, fence: outer.fence || !(outer.link || outer.code || outer.plain) };
     case "blockquote":
       return { ...outer, quote: true };
     case "ul":
@@ -490,13 +601,20 @@ function renderQuote(content: string, outer: Ctx): string {
   );
 }
 
+/** A link whose label may still hold the sender's marker sentinels. */
+function link(url: string, label: string): string {
+  const shown = label.replace(/[\x0e-\x11]/g, (c) => MARKERS[c]);
+  // A label that reads the same as the URL gives the short form, as in `mrkdwnLink`.
+  return mrkdwnLink(url, shown === escapeSlack(url) ? "" : label);
+}
+
 function renderImage(el: Element, outer: Ctx): string {
   const alt = flatten(renderText(el.attribs.alt ?? "", outer));
   if (outer.link || outer.plain) {
     return alt;
   }
   const src = safeUrl(el.attribs.src, false);
-  return src === undefined ? alt : mrkdwnLink(src, alt);
+  return src === undefined ? alt : link(src, alt);
 }
 
 /** Combines an element's rendered children into the element's own output. */
@@ -544,7 +662,7 @@ function leave(el: Element, parts: readonly Part[], outer: Ctx): string {
       return `“${concat(parts)}”`;
     case "a": {
       const url = linkTarget(el, outer);
-      return url === undefined ? concat(parts) : mrkdwnLink(url, flatten(concat(parts)));
+      return url === undefined ? concat(parts) : link(url, flatten(concat(parts)));
     }
     case "pre":
       return renderPre(concat(parts), outer);
@@ -591,6 +709,7 @@ const ROOT_CTX: Ctx = {
   code: false,
   link: false,
   pre: false,
+  fence: false,
   quote: false,
   header: false,
   listDepth: 0,
@@ -599,7 +718,8 @@ const ROOT_CTX: Ctx = {
 function render(html: string, plain: boolean): string {
   const input = typeof html === "string" ? html : "";
   const clipped = clip(input, INPUT_MAX);
-  const doc = parseDocument(clipped, { decodeEntities: true });
+  // Before parsing, so that two halves of a pair split by markup stay two replacement characters.
+  const doc = parseDocument(wellFormed(clipped), { decodeEntities: true });
   const rootCtx: Ctx = plain ? { ...ROOT_CTX, plain: true } : ROOT_CTX;
   const stack: Frame[] = [{ kids: doc.children, i: 0, ctx: rootCtx, outer: rootCtx, parts: [] }];
   let out = "";
@@ -625,7 +745,7 @@ function render(html: string, plain: boolean): string {
     if (stack.length > 0) {
       stack[stack.length - 1].parts.push({ el: f.el, s });
     } else {
-      out = restoreTicks(resolve(s));
+      out = finish(resolve(s), plain);
     }
   }
   return clipped.length < input.length ? out + ELLIPSIS : out;

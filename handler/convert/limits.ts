@@ -10,8 +10,11 @@
 /** Slack's documented truncation point for `text`. */
 export const TEXT_MAX = 40_000;
 
-/** The one-line summary kept as top-level `text` when the body moves into a colored attachment. */
-export const SUMMARY_MAX = 150;
+/**
+ * The top-level `text` that goes with an attachment holds only the message's mentions (Slack
+ * notifies for no others); about seventy user mentions fit.
+ */
+export const MENTIONS_MAX = 1_000;
 
 /**
  * `fallback` is what notifications and non-rendering clients show; Slack asks for a short summary,
@@ -36,11 +39,11 @@ export const FIELD_VALUE_MAX = 500;
 
 /**
  * Attachment text gets the 40,000 budget minus everything else the same message can carry next to
- * it (summary, title, footer, every field), so the whole visible message stays within Slack's
- * figure even in the worst case. Works out at 27,050.
+ * it (mentions, title, footer, every field), so the whole visible message stays within Slack's
+ * figure even in the worst case. Works out at 26,200.
  */
 export const ATTACHMENT_TEXT_MAX =
-  TEXT_MAX - SUMMARY_MAX - TITLE_MAX - FOOTER_MAX - FIELDS_MAX * (FIELD_TITLE_MAX + FIELD_VALUE_MAX);
+  TEXT_MAX - MENTIONS_MAX - TITLE_MAX - FOOTER_MAX - FIELDS_MAX * (FIELD_TITLE_MAX + FIELD_VALUE_MAX);
 
 /** Slack's limit for the `username` override. */
 export const USERNAME_MAX = 80;

@@ -77,6 +77,12 @@ export interface SlackAttachment {
 
 /** The `chat.postMessage` arguments the converter produces (channel excluded). */
 export interface SlackPayload {
+  /**
+   * The message (mrkdwn). With attachments it is empty, or only the message's mentions: Slack
+   * shows top-level text above the attachments, and notifies only for mentions found here. Slack
+   * takes an empty `text` when there are attachments; every attachment has a `fallback`, which
+   * notifications and screen readers use instead.
+   */
   text: string;
   attachments?: SlackAttachment[];
   /** Shown as the sender name; needs the `chat:write.customize` scope. */

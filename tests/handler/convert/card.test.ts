@@ -1,5 +1,5 @@
 import { toSlackPayload } from "../../../handler/convert";
-import type { HipChatCard, HipChatMessage, SlackAttachment } from "../../../handler/convert";
+import type { HipChatCard, HipChatMessage, SlackAttachment, SlackPayload } from "../../../handler/convert";
 import { FIELDS_MAX, FOOTER_MAX, TITLE_MAX } from "../../../handler/convert/limits";
 
 const OPTS = { translateMentions: true, random: () => 0 };
@@ -45,7 +45,7 @@ describe("cards", () => {
 
     // Assess
     expect(payload).toEqual({
-      text: "JIRA-1 updated",
+      text: "",
       mrkdwn: true,
       username: "JIRA",
       attachments: [
@@ -142,11 +142,52 @@ describe("cards", () => {
     expect(attachment.fields?.[0].value).toBe("long");
   });
 
-  it("without color the card has none, and html messages are the top-level text", () => {
-    const payload = toSlackPayload(cardMessage({}, { message: "<b>JIRA-1</b> updated", format: "html" }), OPTS);
-    expect(payload.text).toBe("*JIRA-1* updated");
-    expect(payload.attachments?.[0].color).toBeUndefined();
-    expect(payload.attachments?.[0].fallback).toBe("*JIRA-1* updated");
+  it.each<[string, HipChatMessage, SlackPayload]>([
+    [
+      "the card replaces the message, which is only its plain fallback (HipChat did the same)",
+      cardMessage({}, { message: "<b>JIRA-1</b> updated", format: "html" }),
+      {
+        text: "",
+        mrkdwn: true,
+        attachments: [{ title: "JIRA-1", fallback: "JIRA-1 updated", mrkdwn_in: ["text"] }],
+      },
+    ],
+    [
+      "a message with mentions keeps just them at the top, so Slack notifies",
+      cardMessage({ description: "Login fails" }, { message: "@all JIRA-1 is a blocker, @here", format: "text" }),
+      {
+        text: "<!channel> <!here>",
+        mrkdwn: true,
+        attachments: [
+          {
+            title: "JIRA-1",
+            text: "Login fails",
+            fallback: "<!channel> JIRA-1 is a blocker, <!here>",
+            mrkdwn_in: ["text"],
+          },
+        ],
+      },
+    ],
+    [
+      "a card with nothing to show carries the message",
+      cardMessage({ title: "   " }, { message: "JIRA-1 *updated*", format: "text", color: "red" }),
+      {
+        text: "",
+        mrkdwn: true,
+        attachments: [{ color: "danger", text: "JIRA-1 ∗updated∗", fallback: "JIRA-1 *updated*", mrkdwn_in: ["text"] }],
+      },
+    ],
+    [
+      "an empty message falls back to the title",
+      cardMessage({ title: "JIRA-1 <x>" }, { message: "<p></p>", format: "html" }),
+      {
+        text: "",
+        mrkdwn: true,
+        attachments: [{ title: "JIRA-1 &lt;x&gt;", fallback: "JIRA-1 &lt;x&gt;", mrkdwn_in: ["text"] }],
+      },
+    ],
+  ])("%s", (_name, msg, expected) => {
+    expect(toSlackPayload(msg, OPTS)).toEqual(expected);
   });
 
   it("tolerates malformed card parts that slipped past validation", () => {

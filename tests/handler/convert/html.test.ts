@@ -1,4 +1,5 @@
 import { htmlToMrkdwn } from "../../../handler/convert";
+import { htmlToPlainText } from "../../../handler/convert/html";
 
 describe("htmlToMrkdwn", () => {
   describe("inline formatting", () => {
@@ -33,6 +34,48 @@ describe("htmlToMrkdwn", () => {
       const out = htmlToMrkdwn(html);
       // Assess
       expect(out).toBe(expected);
+    });
+  });
+
+  describe("emphasis inside a word", () => {
+    // Slack formats only at word boundaries; a zero-width space (U+200B) is one, and invisible.
+    it.each([
+      ["before and after", "foo<b>bar</b>baz", "foo\u200b*bar*\u200bbaz"],
+      ["word start", "<i>un</i>happy", "_un_\u200bhappy"],
+      ["word end", "super<s>man</s>", "super\u200b~man~"],
+      ["digits", "2<b>3</b>4", "2\u200b*3*\u200b4"],
+      ["letters outside ASCII", "über<b>straße</b>", "über\u200b*straße*"],
+      ["code mid-word", "x<code>y</code>z", "x\u200b`y`\u200bz"],
+      ["nested markers need it only on the outside", "a<b><i>b</i></b>c", "a\u200b*_b_*\u200bc"],
+      ["inside a list item", "<ul><li>a<b>b</b>c</li></ul>", "• a\u200b*b*\u200bc"],
+      ["not next to spaces or punctuation", "a <b>b</b>, (<i>c</i>)", "a *b*, (_c_)"],
+    ])("%s", (_name, html, expected) => {
+      expect(htmlToMrkdwn(html)).toBe(expected);
+    });
+  });
+
+  describe("the sender's formatting characters show as typed", () => {
+    it.each([
+      ["asterisks that would bold", "<p>2*3*4</p>", "2∗3∗4"],
+      ["underscores in a name stay", "<p>test_login_redirect</p>", "test_login_redirect"],
+      ["italic-looking text", "an _important_ note", "an ˍimportantˍ note"],
+      ["a lone marker stays", "5 * 3 and a*b", "5 * 3 and a*b"],
+      ["a marker that could end our bold early", "<b>a*b</b>", "*a∗b*"],
+      ["a marker beside our italic", "x <i>a</i>_b", "x _a_\u200bˍb"],
+      ["inside inline code they are literal", "<code>x*y*z</code>", "`x*y*z`"],
+      ["inside a code block they are literal", "<pre>a*b*c _d_</pre>", "```\na*b*c _d_\n```"],
+      ["in a link label", '<a href="https://x.io">*x*</a>', "<https://x.io|∗x∗>"],
+      [
+        "a label equal to its URL keeps the short form",
+        '<a href="https://x.io/a_b_">https://x.io/a_b_</a>',
+        "<https://x.io/a_b_>",
+      ],
+    ])("%s", (_name, html, expected) => {
+      expect(htmlToMrkdwn(html)).toBe(expected);
+    });
+
+    it("plain text keeps them as typed", () => {
+      expect(htmlToPlainText("<b>2*3*4</b> _x_ `y`")).toBe("2*3*4 _x_ `y`");
     });
   });
 
@@ -111,8 +154,9 @@ describe("htmlToMrkdwn", () => {
       ["no formatting inside, content escaped", "<pre><b>a</b> &lt;b&gt; *c*</pre>", "```\na &lt;b&gt; *c*\n```"],
       ["br inside pre", "<pre>a<br>b</pre>", "```\na\nb\n```"],
       ["backtick fence inside pre is neutralised", "<pre>```x```</pre>", "```\n``\u200b`x``\u200b`\n```"],
-      ["backticks in text cannot open a code block", "a ``` b <span>``</span>`", "a ``\u200b` b ``\u200b`"],
-      ["backticks next to inline code", "<code>``x</code>", "``\u200b`x`"],
+      ["backticks in text cannot open a code block", "a ``` b <span>``</span>`", "a ˋˋˋ b ˋˋˋ"],
+      ["backticks inside inline code cannot end it", "<code>``x</code>", "`ˋˋx`"],
+      ["a lone backtick in a code block stays", "<pre>it's `x</pre>", "```\nit's `x\n```"],
       ["separated from text", "see<pre>x</pre>done", "see\n\n```\nx\n```\n\ndone"],
       ["empty pre vanishes", "a<pre>  \n </pre>b", "a\n\nb"],
       ["bold around pre is dropped", "<b><pre>x</pre></b>", "```\nx\n```"],

@@ -16,6 +16,7 @@ import {
 const LINK = /^<(?:https?:\/\/|mailto:)[^\s<>|]+(?:\|[^<>\n]*)?>/i;
 /** The mentions text-format translation may produce. */
 const MENTION = /^<(?:!channel|!here|@[UW][A-Z0-9]{2,})>/;
+const MENTIONS_G = /<(?:!channel|!here|@[UW][A-Z0-9]{2,})>|…/g;
 
 /**
  * Problems with one mrkdwn string: a `<` that does not open a converter-built link (or an allowed
@@ -66,8 +67,22 @@ export function payloadProblems(payload: SlackPayload, allowMentions: boolean): 
   if (payload.mrkdwn !== true) {
     problems.push("mrkdwn is not true");
   }
-  if (typeof payload.text !== "string" || payload.text.trim() === "") {
-    problems.push("empty top-level text");
+  const attachments = payload.attachments ?? [];
+  if (typeof payload.text !== "string") {
+    problems.push("top-level text is not a string");
+  } else if (payload.text.trim() === "" && (payload.text !== "" || attachments.length === 0)) {
+    // Slack needs text or attachments; text is either content or empty, never blank.
+    problems.push("blank top-level text");
+  }
+  for (const [i, a] of attachments.entries()) {
+    if (typeof a.fallback !== "string" || a.fallback.trim() === "") {
+      problems.push(`attachments[${i}] has no fallback for notifications`);
+    }
+  }
+  // Beside an attachment, only mentions (after the `*from*: ` prefix of withFromPrefix, if any).
+  const beside = payload.text.replace(/^\*[^*\n]*\*: /, "").replace(MENTIONS_G, "");
+  if (attachments.length > 0 && payload.text !== "" && /[^\s]/.test(beside)) {
+    problems.push("top-level text beside an attachment holds more than mentions");
   }
   text("text", payload.text, TEXT_MAX, allowMentions);
   problems.push(...tooLong("username", payload.username, USERNAME_MAX));
@@ -79,6 +94,7 @@ export function payloadProblems(payload: SlackPayload, allowMentions: boolean): 
     text(`${at}.text`, a.text, ATTACHMENT_TEXT_MAX, allowMentions);
     text(`${at}.fallback`, a.fallback, FALLBACK_MAX, allowMentions);
     text(`${at}.title`, a.title, TITLE_MAX);
+    text(`${at}.pretext`, a.pretext, TITLE_MAX);
     text(`${at}.footer`, a.footer, FOOTER_MAX);
     problems.push(...urlProblems(`${at}.title_link`, a.title_link), ...urlProblems(`${at}.thumb_url`, a.thumb_url));
     if ((a.fields?.length ?? 0) > FIELDS_MAX) {
@@ -87,6 +103,37 @@ export function payloadProblems(payload: SlackPayload, allowMentions: boolean): 
     for (const [j, f] of (a.fields ?? []).entries()) {
       text(`${at}.fields[${j}].title`, f.title, FIELD_TITLE_MAX);
       text(`${at}.fields[${j}].value`, f.value, FIELD_VALUE_MAX);
+    }
+  }
+  return problems;
+}
+
+/** Slack's markers, and the look-alikes the converter shows instead (handler/convert/markers.ts). */
+export const LOOKALIKE_OF: Readonly<Record<string, string>> = { "*": "∗", _: "ˍ", "~": "∼", "`": "ˋ" };
+
+/**
+ * Pairs of one of Slack's markers that Slack could read as formatting in converted text-format
+ * output, checked naively (every two markers, not a scan) against a model of Slack's rules: an
+ * opener followed by a non-space (an underscore also not after a letter or digit), a closer after
+ * a non-space, something between them; on one line, except backticks. Links, mentions and emoji
+ * names are opaque.
+ */
+export function pairProblems(mrkdwn: string): string[] {
+  const s = mrkdwn.replace(/<[^<>]*>|:(?!_)[\p{L}\p{N}_+'-]{1,100}(?<!_):/gu, (t) => "x".repeat(t.length));
+  const problems: string[] = [];
+  for (const m of ["*", "_", "~", "`"]) {
+    const scopes = m === "`" ? [s] : s.split("\n");
+    for (const line of scopes) {
+      const at: number[] = [];
+      for (let i = line.indexOf(m); i !== -1; i = line.indexOf(m, i + 1)) at.push(i);
+      const sp = (i: number): boolean => i < 0 || i >= line.length || /[ \t\n]/.test(line[i]);
+      for (const i of at) {
+        const opener = !sp(i + 1) && !(m === "_" && /[\p{L}\p{N}]$/u.test(line.slice(0, i)));
+        const closer = at.find((j) => j > i + 1 && !sp(j - 1));
+        if (opener && closer !== undefined) {
+          problems.push(`${m} at ${i} pairs with ${closer}: ${JSON.stringify(line.slice(i, closer + 1).slice(0, 40))}`);
+        }
+      }
     }
   }
   return problems;

@@ -32,7 +32,7 @@ describe("truncate", () => {
   });
 
   it("leaves room for everything else in an attachment", () => {
-    expect(ATTACHMENT_TEXT_MAX).toBe(27_050);
+    expect(ATTACHMENT_TEXT_MAX).toBe(26_200);
   });
 });
 

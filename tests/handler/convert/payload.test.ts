@@ -1,6 +1,7 @@
 import { toSlackPayload, withFromPrefix } from "../../../handler/convert";
 import type { HipChatColor, HipChatMessage, SlackPayload } from "../../../handler/convert";
-import { ATTACHMENT_TEXT_MAX, FALLBACK_MAX, SUMMARY_MAX, TEXT_MAX } from "../../../handler/convert/limits";
+import { ATTACHMENT_TEXT_MAX, FALLBACK_MAX, MENTIONS_MAX, TEXT_MAX } from "../../../handler/convert/limits";
+import { payloadProblems } from "./invariants";
 
 const OPTS = { translateMentions: true, mentionUsers: { ann: "U0ANN" }, random: () => 0.5 };
 
@@ -17,29 +18,70 @@ describe("toSlackPayload", () => {
       { text: "<!channel> deploy :white_check_mark: <@U0ANN>", mrkdwn: true },
     ],
     [
-      "color: body in an attachment, first line on top",
+      "color: the message once, in the attachment; plain-text fallback; no top-level text",
       { message: "<p><b>Build #42</b> failed</p><ul><li>test_a</li></ul>", format: "html", color: "red" },
       {
-        text: "*Build #42* failed",
+        text: "",
         mrkdwn: true,
         attachments: [
           {
             color: "danger",
             text: "*Build #42* failed\n\n• test_a",
-            fallback: "*Build #42* failed\n\n• test_a",
+            fallback: "Build #42 failed\n\n• test_a",
             mrkdwn_in: ["text"],
           },
         ],
       },
     ],
     [
-      "summary skips blank lines and code fences",
-      { message: "<pre>exit 1</pre>", format: "html", color: "gray" },
+      "color, one line of text",
+      { message: "deploy *done* https://x.io/d/1", format: "text", color: "green" },
       {
-        text: "exit 1",
+        text: "",
         mrkdwn: true,
         attachments: [
-          { color: "#A0A0A0", text: "```\nexit 1\n```", fallback: "```\nexit 1\n```", mrkdwn_in: ["text"] },
+          {
+            color: "good",
+            text: "deploy ∗done∗ <https://x.io/d/1>",
+            fallback: "deploy *done* https://x.io/d/1",
+            mrkdwn_in: ["text"],
+          },
+        ],
+      },
+    ],
+    [
+      "color, code block: fallback without fences",
+      { message: "<pre>exit 1</pre>", format: "html", color: "gray" },
+      {
+        text: "",
+        mrkdwn: true,
+        attachments: [{ color: "#A0A0A0", text: "```\nexit 1\n```", fallback: "exit 1", mrkdwn_in: ["text"] }],
+      },
+    ],
+    [
+      "color with mentions: top-level text holds only the mentions, so Slack notifies",
+      { message: "@here build failed, @ann and @here please look", format: "text", color: "red" },
+      {
+        text: "<!here> <@U0ANN>",
+        mrkdwn: true,
+        attachments: [
+          {
+            color: "danger",
+            text: "<!here> build failed, <@U0ANN> and <!here> please look",
+            fallback: "<!here> build failed, <@U0ANN> and <!here> please look",
+            mrkdwn_in: ["text"],
+          },
+        ],
+      },
+    ],
+    [
+      "color, empty message: placeholder in the attachment",
+      { message: "<p> </p>", format: "html", color: "yellow" },
+      {
+        text: "",
+        mrkdwn: true,
+        attachments: [
+          { color: "warning", text: "_(empty message)_", fallback: "(empty message)", mrkdwn_in: ["text"] },
         ],
       },
     ],
@@ -86,10 +128,40 @@ describe("toSlackPayload", () => {
     expect(payload.text).toBe("@all @ann");
   });
 
-  it("long first line is summarised to 150 characters", () => {
+  it("a colored message never repeats its words at the top level", () => {
     const payload = toSlackPayload({ message: `${"word ".repeat(100)}\nsecond`, format: "text", color: "green" }, OPTS);
-    expect(payload.text.length).toBeLessThanOrEqual(SUMMARY_MAX);
-    expect(payload.text.endsWith("word…")).toBe(true);
+    expect(payload.text).toBe("");
+    expect(payload.attachments?.[0].text).toBe(`${"word ".repeat(100)}\nsecond`);
+  });
+
+  it("the mention line is bounded, cut between mentions", () => {
+    const users = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => [`u${i}`, `U${String(i).padStart(9, "0")}`]),
+    );
+    const message = Array.from({ length: 200 }, (_, i) => `@u${i}`).join(" ");
+    const payload = toSlackPayload({ message, format: "text", color: "red" }, { ...OPTS, mentionUsers: users });
+    expect(payload.text.length).toBeLessThanOrEqual(MENTIONS_MAX);
+    expect(payload.text).toMatch(/^<@U000000000> <@U000000001> .*<@U\d{9}>…$/);
+    expect(payloadProblems(payload, true)).toEqual([]);
+  });
+
+  it.each<[string, string, string]>([
+    ["a mention", "<!channel>", "‹!channel›"],
+    ["a user mention", "<@U123>", "‹@U123›"],
+    ["a link", "<http://evil|x>", "‹http://evil|x›"],
+    ["an ampersand", "R&D bot", "R＆D bot"],
+    ["an entity", "&lt;b&gt;", "＆lt;b＆gt;"],
+  ])("from with %s reaches username without &, < or >", (_name, from, username) => {
+    // Act
+    const payload = toSlackPayload({ message: "x", format: "text", from }, OPTS);
+    // Assess
+    expect(payload.username).toBe(username);
+    expect(payload.username).not.toMatch(/[&<>]/);
+  });
+
+  it("a look-alike username reads the same in the bold prefix when the scope is missing", () => {
+    const payload = toSlackPayload({ message: "x", format: "text", from: "<!here> & co" }, OPTS);
+    expect(withFromPrefix(payload, payload.username!).text).toBe("*‹!here› ＆ co*: x");
   });
 
   it("username is cut to 80 characters", () => {
@@ -116,7 +188,7 @@ describe("toSlackPayload", () => {
       expect(((a.text ?? "").match(/```/g) ?? []).length % 2).toBe(0);
       expect(a.fallback.match(/```/g)?.length ?? 0).toBeLessThanOrEqual(2);
     }
-    expect(payload.text).toMatch(/…(\n```)?$/);
+    expect(payload.text === "" ? payload.attachments?.[0].text : payload.text).toMatch(/…(\n```)?$/);
   });
 
   it("never throws, even on input that broke the declared type", () => {
@@ -128,7 +200,8 @@ describe("toSlackPayload", () => {
     ] as unknown as HipChatMessage[];
     for (const msg of bad) {
       expect(() => toSlackPayload(msg, OPTS)).not.toThrow();
-      expect(toSlackPayload(msg, OPTS).text).not.toBe("");
+      const payload = toSlackPayload(msg, OPTS);
+      expect(payload.text !== "" || (payload.attachments ?? []).every((a) => a.fallback !== "")).toBe(true);
     }
   });
 });
@@ -151,7 +224,7 @@ describe("withFromPrefix", () => {
         text: "*CI*: Build failed",
         mrkdwn: true,
         attachments: [
-          { color: "danger", text: "Build failed\nmore", fallback: "*CI*: Build failed\nmore", mrkdwn_in: ["text"] },
+          { color: "danger", text: "Build failed\nmore", fallback: "CI: Build failed\nmore", mrkdwn_in: ["text"] },
         ],
       },
     ],
@@ -168,6 +241,29 @@ describe("withFromPrefix", () => {
       { text: "*\u2217bot\u2217 name*: x", mrkdwn: true },
     ],
     ["blank from only removes username", { text: "x", mrkdwn: true, username: "u" }, "  ", { text: "x", mrkdwn: true }],
+    [
+      "no top-level text: the name goes above the attachment, as pretext",
+      {
+        text: "",
+        mrkdwn: true,
+        username: "CI",
+        attachments: [{ color: "danger", text: "*Build* failed", fallback: "Build failed", mrkdwn_in: ["text"] }],
+      },
+      "CI",
+      {
+        text: "",
+        mrkdwn: true,
+        attachments: [
+          {
+            color: "danger",
+            text: "*Build* failed",
+            fallback: "CI: Build failed",
+            pretext: "*CI*",
+            mrkdwn_in: ["text", "pretext"],
+          },
+        ],
+      },
+    ],
   ])("%s", (_name, payload, from, expected) => {
     // Prepare
     const before = JSON.stringify(payload);

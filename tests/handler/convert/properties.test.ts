@@ -1,8 +1,9 @@
 import fc from "fast-check";
-import { htmlToMrkdwn, textToMrkdwn, toSlackPayload, withFromPrefix } from "../../../handler/convert";
+import { escapeSlack, htmlToMrkdwn, textToMrkdwn, toSlackPayload, withFromPrefix } from "../../../handler/convert";
 import type { ConvertOptions, HipChatCard, HipChatColor, HipChatMessage } from "../../../handler/convert";
 import { truncate } from "../../../handler/convert/limits";
-import { mrkdwnProblems, payloadProblems } from "./invariants";
+import { convertText } from "../../../handler/convert/text";
+import { LOOKALIKE_OF, mrkdwnProblems, pairProblems, payloadProblems } from "./invariants";
 
 const RUNS = { numRuns: 1_000 };
 
@@ -289,6 +290,233 @@ describe("properties", () => {
         expect(mrkdwnProblems(out, false)).toEqual([]);
         expect((out.match(/```/g) ?? []).length % 2).toBe(0);
       }),
+      RUNS,
+    );
+  });
+});
+
+/** Lone UTF-16 surrogates, high and low. */
+const loneSurrogate = fc
+  .oneof(fc.integer({ min: 0xd800, max: 0xdbff }), fc.integer({ min: 0xdc00, max: 0xdfff }))
+  .map((c) => String.fromCharCode(c));
+
+/** What `String.prototype.toWellFormed` does, written out (the TypeScript lib here predates it). */
+function toWellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+const webUrl = fc.webUrl({ withQueryParameters: true, withFragments: true });
+
+/** A URL with `@all`/`@here` somewhere a URL allows it: fragment, query, path, after `;` or `%`. */
+const urlWithMention = fc
+  .tuple(
+    webUrl,
+    fc.constantFrom("@all", "@here", "@ALL", "@ann"),
+    fc.constantFrom("#", "?", ";", "%", "/", "?q=", "&x=", "#/", "#x", ""),
+    fc.constantFrom("end", "query", "fragment"),
+  )
+  .map(([url, mention, before, where]) => {
+    const spot = `${before}${mention}`;
+    const q = url.indexOf("?");
+    const h = url.indexOf("#");
+    if (where === "query" && q !== -1) {
+      return `${url.slice(0, q + 1)}${spot}&${url.slice(q + 1)}`;
+    }
+    if (where === "fragment" && h !== -1) {
+      return `${url.slice(0, h + 1)}${spot}${url.slice(h + 1)}`;
+    }
+    return `${url}${before === "" ? "/" : ""}${spot}`;
+  });
+
+const ON: ConvertOptions = { translateMentions: true, mentionUsers: { ann: "U0ANN" } };
+const MENTION_OUT = /<(?:!channel|!here|@U0ANN)>/g;
+
+const TYPED_OF: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(LOOKALIKE_OF).map(([k, v]) => [v, k]),
+);
+
+/**
+ * Converted text with its links (`<url>`, or `<mailto:a@b|a@b>` for addresses) back to what they
+ * show, and look-alikes back to what was typed. The grammar may end a link early on unusual punctuation
+ * (`http://x.io/??a_b_`); the rest then is text, whose markers are neutralised like any other.
+ */
+function unlinked(out: string): string {
+  return out
+    .replace(/<((?:https?:\/\/|mailto:)[^<>|]*)>|<mailto:([^<>|]*)\|\2>/g, "$1$2")
+    .replace(/[∗ˍ∼ˋ]/g, (c) => TYPED_OF[c]);
+}
+
+describe("properties: mentions and URLs", () => {
+  it("a mention inside a URL stays part of the URL, which is one whole link", () => {
+    fc.assert(
+      fc.property(urlWithMention, fc.constantFrom("%s", "see %s now", "(%s)", "deploy done\n%s", "%s."), (url, ctx) => {
+        const text = ctx.replace("%s", () => url);
+        const out = textToMrkdwn(text, ON);
+        expect(out.match(MENTION_OUT)).toBeNull();
+        // The URL is linked from its start; nothing in or around it was lost or moved.
+        expect(out).toContain(`<${/^[a-z]+:\/\/[a-z0-9.-]*/i.exec(url)?.[0]}`);
+        expect(unlinked(out)).toBe(escapeSlack(text));
+      }),
+      RUNS,
+    );
+  });
+
+  it("the same URLs in a share link (message, then the link) and in a colored message", () => {
+    fc.assert(
+      fc.property(urlWithMention, colors, (url, color) => {
+        const payload = toSlackPayload({ message: `Release notes\n${url}`, format: "text", color }, ON);
+        expect(payload.text).toBe("");
+        const body = payload.attachments?.[0].text ?? "";
+        expect(body.startsWith("Release notes\n<")).toBe(true);
+        expect(body.match(MENTION_OUT)).toBeNull();
+        expect(unlinked(body)).toBe(escapeSlack(`Release notes\n${url}`));
+      }),
+      RUNS,
+    );
+  });
+
+  it("a mention at a word start next to a URL is still a mention", () => {
+    fc.assert(
+      fc.property(urlWithMention, (url) => {
+        const out = textToMrkdwn(`@all ${url} @here`, ON);
+        expect(out.startsWith("<!channel> <")).toBe(true);
+        expect(out.endsWith(" <!here>")).toBe(true);
+        expect(out.match(MENTION_OUT)).toHaveLength(2);
+      }),
+      RUNS,
+    );
+  });
+});
+
+/** Text made mostly of Slack's markers, words and spaces, with none of what becomes a token or an escape. */
+const markerText = fc.string({
+  unit: fc.constantFrom("*", "_", "~", "`", " ", "\n", "a", "b", "1", "é", "𝐀", "-", ",", "x_y", "\t"),
+  maxLength: 60,
+});
+
+describe("properties: the sender's formatting characters", () => {
+  it("text-format output has no pair of markers Slack could format, outside links, mentions and emoji", () => {
+    fc.assert(
+      fc.property(fc.oneof(markerText, anyText, fc.string({ unit: tricky, maxLength: 80 })), (text) => {
+        expect(pairProblems(textToMrkdwn(text, ON))).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it("only swaps characters: each one is as typed or its look-alike (what copy and paste gives)", () => {
+    fc.assert(
+      fc.property(markerText, (text) => {
+        const typed = text.replace(/^(?:[ \t]*\n)+/, "").trimEnd();
+        const shown = textToMrkdwn(text, ON);
+        expect(shown.length).toBe(typed.length);
+        for (let i = 0; i < typed.length; i += 1) {
+          expect([typed[i], LOOKALIKE_OF[typed[i]]]).toContain(shown[i]);
+        }
+        // And the fallback is exactly what was typed.
+        expect(convertText(text, ON).plain).toBe(typed);
+      }),
+      RUNS,
+    );
+  });
+
+  it("html: the sender's markers never pair, with each other or with ours", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(markerText, fc.constantFrom("<b>", "</b>", "<i>", "</i>", "<s>", "</s>", "<br>", "<p>")), {
+          maxLength: 12,
+        }),
+        (parts) => {
+          const html = parts.join("");
+          // With the tags gone, the sender's markers alone would be text-format input: none may pair.
+          const out = htmlToMrkdwn(html.replace(/<\/?[bis]>/g, ""));
+          expect(pairProblems(out)).toEqual([]);
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
+describe("properties: lone surrogates", () => {
+  const pieces = fc.oneof(
+    fc.string({ unit: tricky, maxLength: 6 }),
+    webUrl,
+    loneSurrogate,
+    loneSurrogate,
+    fc.constantFrom("&", "lt;", "<", "!channel>", "@all", "😀", "\uD83D", "\uDE00", '<a href="', '">', "</a>"),
+  );
+  const withSurrogates = fc.array(pieces, { maxLength: 16 }).map((p) => p.join(""));
+
+  it("text: converted as if each were U+FFFD; output well formed; links and escapes intact", () => {
+    fc.assert(
+      fc.property(withSurrogates, fc.boolean(), (text, translate) => {
+        const opts = { translateMentions: translate, mentionUsers: { ann: "U0ANN" } };
+        const out = convertText(text, opts);
+        expect(out).toEqual(convertText(toWellFormed(text), opts));
+        expect(toWellFormed(out.mrkdwn)).toBe(out.mrkdwn);
+        expect(mrkdwnProblems(out.mrkdwn, translate)).toEqual([]);
+        expect(mrkdwnProblems(out.plain, translate)).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it("html: converted as if each were U+FFFD; output well formed; links and escapes intact", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          withSurrogates,
+          htmlish.chain((h) => loneSurrogate.map((l) => h.replace(/a/g, l))),
+        ),
+        (html) => {
+          const out = htmlToMrkdwn(html);
+          expect(out).toBe(htmlToMrkdwn(toWellFormed(html)));
+          expect(toWellFormed(out)).toBe(out);
+          expect(mrkdwnProblems(out, false)).toEqual([]);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("a lone surrogate next to a URL or an escape eats neither", () => {
+    fc.assert(
+      fc.property(webUrl, loneSurrogate, loneSurrogate, (url, l1, l2) => {
+        const text = `${l1}${url}${l2}&${l1}lt;!channel${l2}&gt;`;
+        const out = textToMrkdwn(text, ON);
+        // The link may leave out trailing punctuation of the URL (`?`, `.`), which then follows it.
+        const link = /^\uFFFD<([^<>]*)>/.exec(out);
+        expect(link).not.toBeNull();
+        const rest = out.slice(link![0].length);
+        expect(unlinked(link![1] + rest)).toBe(`${escapeSlack(url)}\uFFFD&amp;\uFFFDlt;!channel\uFFFD&amp;gt;`);
+        const html = `<a href="${url.replace(/&/g, "&amp;")}">${l1}x</a>&amp;${l2}lt;`;
+        expect(htmlToMrkdwn(html)).toBe(`<${escapeSlack(url)}|\uFFFDx>&amp;\uFFFDlt;`);
+      }),
+      RUNS,
+    );
+  });
+
+  it("whole payloads: never throw, well formed everywhere, every rule kept", () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          { message: withSurrogates, format: fc.constantFrom("html", "text"), color: colors, from: withSurrogates },
+          {
+            requiredKeys: ["message", "format"],
+          },
+        ) as fc.Arbitrary<HipChatMessage>,
+        options,
+        (msg, opts) => {
+          const payload = toSlackPayload(msg, opts);
+          const json = JSON.stringify(payload);
+          expect(json).not.toMatch(
+            /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i,
+          );
+          expect(toWellFormed(json)).toBe(json);
+          expect(payloadProblems(payload, opts.translateMentions)).toEqual([]);
+        },
+      ),
       RUNS,
     );
   });
