@@ -18,6 +18,7 @@ import {
   roleNoFullAccess,
   securityGroupNoPublicIngress,
 } from "./policies";
+import { limitPolicies } from "./limits";
 import { queuePolicies } from "./queues";
 import { type ResourceUnderTest, runPolicy } from "./testing";
 
@@ -50,6 +51,14 @@ const arn = {
   serviceRole: (name: string) => `arn:aws:iam::aws:policy/service-role/${name}`,
 };
 
+const RULE = (props: Record<string, unknown>) =>
+  resource(aws.vpc.SecurityGroupIngressRule, {
+    securityGroupId: "sg-1",
+    ipProtocol: "tcp",
+    fromPort: 80,
+    toPort: 80,
+    ...props,
+  });
 const lb = (props: Record<string, unknown>, cls: ResourceClass = aws.lb.LoadBalancer) =>
   resource(cls, { subnets: ["subnet-a", "subnet-b"], ...props }, "svc-alb");
 const listener = (props: Record<string, unknown>, cls: ResourceClass = aws.lb.Listener) =>
@@ -363,6 +372,62 @@ const cases: [ResourceValidationPolicy, Case[]][] = [
           cidrIpv6: "::/0",
         }),
         violations: [/all traffic.*open to ::\/0/],
+      },
+      {
+        title: "private ranges: RFC 1918, shared space, unique local IPv6",
+        resource: resource(aws.ec2.SecurityGroupRule, {
+          type: "ingress",
+          protocol: "tcp",
+          fromPort: 80,
+          toPort: 80,
+          cidrBlocks: ["10.0.0.0/8", "172.16.0.0/12", "192.168.1.0/24", "100.64.0.0/10"],
+          ipv6CidrBlocks: ["fd00:1234::/48", "fc00::/7"],
+        }),
+        violations: [],
+      },
+      {
+        title: "a public block listed in allowedPublicCidrs (or inside one)",
+        resource: RULE({ cidrIpv4: "203.0.113.128/25" }),
+        config: { allowedPublicCidrs: ["203.0.113.0/24"] },
+        violations: [],
+      },
+      {
+        title: "halves of the internet (which passed the old /0 check)",
+        resource: resource(aws.ec2.SecurityGroupRule, {
+          type: "ingress",
+          protocol: "tcp",
+          fromPort: 80,
+          toPort: 80,
+          cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"],
+        }),
+        violations: [
+          /\(tcp 80\): Ingress from "0.0.0.0\/1" is refused: it includes public addresses and is wider than a \/8/,
+          /Ingress from "128.0.0.0\/1" is refused/,
+        ],
+      },
+      {
+        title: "a wide public block, even when configured",
+        resource: RULE({ cidrIpv4: "64.0.0.0/3" }),
+        config: { allowedPublicCidrs: ["64.0.0.0/3"] },
+        violations: [/wider than a \/8/],
+      },
+      {
+        title: "a public /24 not in allowedPublicCidrs",
+        resource: RULE({ cidrIpv4: "203.0.113.0/24" }),
+        violations: [
+          /Ingress from "203.0.113.0\/24" is refused: it includes public addresses .* add the block to this policy's allowedPublicCidrs/,
+        ],
+      },
+      {
+        title: "public IPv6 space (global unicast)",
+        resource: RULE({ cidrIpv6: "2001:db8::/48" }),
+        violations: [/Ingress from "2001:db8::\/48" is refused: it includes public addresses/],
+      },
+      {
+        title: "a public IPv6 /16",
+        resource: RULE({ cidrIpv6: "2001::/16" }),
+        config: { allowedPublicCidrs: ["2001::/16"] },
+        violations: [/wider than a \/32/],
       },
     ],
   ],
@@ -755,8 +820,10 @@ describe.each(cases.map(([policy, policyCases]) => [policy.name, policy, policyC
 );
 
 describe("the case table", () => {
-  it.each(policies.filter((p) => !queuePolicies.includes(p)).map((p) => [p.name, p] as const))(
-    "covers %s with compliant and violating resources (the queue policies: queues.test.ts)",
+  it.each(
+    policies.filter((p) => !limitPolicies.includes(p) && !queuePolicies.includes(p)).map((p) => [p.name, p] as const),
+  )(
+    "covers %s with compliant and violating resources (the limit policies: limits.test.ts; the queue policies: queues.test.ts)",
     (_name, policy) => {
       const policyCases = cases.find(([p]) => p === policy)?.[1] ?? [];
       expect(policyCases.some((c) => c.violations.length === 0)).toBe(true);
@@ -792,6 +859,11 @@ describe("the policy list", () => {
       "role-no-full-access",
       "lambda-alb-permission-source-arn",
       "lambda-env-no-secrets",
+      "aws-name-limits",
+      "aws-description-limits",
+      "aws-tag-limits",
+      "aws-dns-name-limits",
+      "aws-size-limits",
       "sqs-queue-encrypted",
       "sqs-queue-valid",
       "sqs-event-source-batch-failures",

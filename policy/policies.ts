@@ -17,6 +17,8 @@ import {
   validateResourceOfType,
 } from "@pulumi/policy";
 
+import { ingressCidrProblem } from "./awsConstraints";
+import { limitPolicies } from "./limits";
 import { queuePolicies } from "./queues";
 import { findSecretLikeVariables } from "./secrets";
 import { hasInput, isKnown, known, knownEntries, knownItems, UNKNOWN } from "./values";
@@ -172,43 +174,86 @@ function describePorts(rule: object, protocolKey: "protocol" | "ipProtocol"): st
   return `${isKnown(protocol) ? String(protocol ?? "?") : "?"} ${from === to ? from : `${from}-${to}`}`;
 }
 
-/** Reports each CIDR of `cidrs` that covers every address. */
-function reportOpenCidrs(report: ReportViolation, what: string, cidrs: unknown[]): void {
-  for (const cidr of cidrs.filter(isOpenCidr)) {
-    report(`${what} is open to ${String(cidr)}.`);
+/** Configuration of {@link securityGroupNoPublicIngress}. */
+export interface SecurityGroupNoPublicIngressConfig {
+  /**
+   * Public CIDR blocks that may be ingress sources (a partner's range, a VPC numbered in public
+   * space); blocks inside them pass too. Still no wider than /8 (IPv4) or /32 (IPv6). Default: none.
+   */
+  allowedPublicCidrs?: string[];
+}
+
+/**
+ * Reports each CIDR of `cidrs` that is open to every address, includes public addresses (unless
+ * configured), is wider than the public bound, or is malformed.
+ */
+function reportPublicCidrs(
+  report: ReportViolation,
+  what: string,
+  cidrs: unknown[],
+  config: SecurityGroupNoPublicIngressConfig,
+): void {
+  for (const cidr of cidrs.filter((c): c is string => typeof c === "string")) {
+    if (isOpenCidr(cidr)) {
+      report(`${what} is open to ${cidr}.`);
+      continue;
+    }
+    const problem = ingressCidrProblem(cidr, {
+      allowedPublicBlocks: config.allowedPublicCidrs,
+      optIn: "add the block to this policy's allowedPublicCidrs (--policy-pack-config)",
+    });
+    if (problem !== undefined) {
+      report(`${what}: ${problem}`);
+    }
   }
 }
 
-/** No ingress from the whole internet, whichever resource declares it. */
+/** No ingress from public address space, whichever resource declares it. */
 export const securityGroupNoPublicIngress: ResourceValidationPolicy = {
   name: "security-group-no-public-ingress",
-  description: "No security group accepts ingress from 0.0.0.0/0 or ::/0.",
+  description:
+    "No security group accepts ingress from public address space: only private ranges (10/8, 172.16/12, " +
+    "192.168/16, 100.64/10, fc00::/7) and configured public blocks, never wider than /8 (IPv4) or /32 (IPv6), never /0.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Allow ingress only from the VPC's CIDR, specific CIDR blocks or source security groups.",
+  remediationSteps:
+    "Allow ingress only from private CIDR blocks or source security groups; list an intended public block in the " +
+    "policy's allowedPublicCidrs.",
+  configSchema: {
+    properties: {
+      allowedPublicCidrs: { type: "array", items: { type: "string" }, default: [] },
+    },
+  },
   validateResource: [
-    validateResourceOfType(aws.ec2.SecurityGroup, (sg, _args, report) => {
+    validateResourceOfType(aws.ec2.SecurityGroup, (sg, args, report) => {
+      const config = args.getConfig<SecurityGroupNoPublicIngressConfig>();
       knownItems(() => sg.ingress).forEach((item, i) => {
         const rule = item as { cidrBlocks?: unknown; ipv6CidrBlocks?: unknown };
-        reportOpenCidrs(report, `Inline ingress rule ${i} (${describePorts(rule, "protocol")})`, [
-          ...knownItems(() => rule.cidrBlocks),
-          ...knownItems(() => rule.ipv6CidrBlocks),
-        ]);
+        reportPublicCidrs(
+          report,
+          `Inline ingress rule ${i} (${describePorts(rule, "protocol")})`,
+          [...knownItems(() => rule.cidrBlocks), ...knownItems(() => rule.ipv6CidrBlocks)],
+          config,
+        );
       });
     }),
-    validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, _args, report) => {
+    validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, report) => {
       if (known(() => rule.type) === "ingress") {
-        reportOpenCidrs(report, `Ingress rule (${describePorts(rule, "protocol")})`, [
-          ...knownItems(() => rule.cidrBlocks),
-          ...knownItems(() => rule.ipv6CidrBlocks),
-        ]);
+        reportPublicCidrs(
+          report,
+          `Ingress rule (${describePorts(rule, "protocol")})`,
+          [...knownItems(() => rule.cidrBlocks), ...knownItems(() => rule.ipv6CidrBlocks)],
+          args.getConfig<SecurityGroupNoPublicIngressConfig>(),
+        );
       }
     }),
-    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, _args, report) => {
-      reportOpenCidrs(report, `Ingress rule (${describePorts(rule, "ipProtocol")})`, [
-        known(() => rule.cidrIpv4),
-        known(() => rule.cidrIpv6),
-      ]);
+    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, report) => {
+      reportPublicCidrs(
+        report,
+        `Ingress rule (${describePorts(rule, "ipProtocol")})`,
+        [known(() => rule.cidrIpv4), known(() => rule.cidrIpv6)],
+        args.getConfig<SecurityGroupNoPublicIngressConfig>(),
+      );
     }),
   ],
 };
@@ -420,6 +465,7 @@ export const policies: ResourceValidationPolicy[] = [
   roleNoFullAccess,
   lambdaAlbPermissionSourceArn,
   lambdaEnvNoSecrets,
+  ...limitPolicies,
   ...queuePolicies,
   logGroupRetention,
   resourcesTagged,

@@ -142,6 +142,8 @@ describe("runPoliciesOnResources", () => {
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
     expect(mandatory.map((v) => `${v.policy} ${v.name}`)).toEqual([
       "security-group-no-public-ingress sg",
+      // Pulumi would name it "sg-" plus 7 characters, a name EC2 reserves for group IDs.
+      "aws-name-limits sg",
       "lb-internal alb",
       "alb-drop-invalid-header-fields alb",
       "https-listener-tls12 listener",
