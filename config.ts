@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+import { DELIVERY_CONFIG_KEYS } from "./deliveryConfig";
 import * as PATTERNS from "./handler/patterns";
 import {
   parseSettings,
@@ -108,6 +109,8 @@ export const STACK_CONFIG_KEYS: readonly string[] = [
   "secretsExtensionLayerArn",
   "slackToken",
   "hipchatTokens",
+  // deliveryMode, deliveryMaxConcurrency, deliveryAlarmActions: read by delivery.ts.
+  ...DELIVERY_CONFIG_KEYS,
 ];
 
 /**

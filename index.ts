@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { PrivateLambdaService } from "./components";
 import { loadStackConfig } from "./config";
+import { createStackDelivery, withDeliveryEnvironment } from "./delivery";
+import { loadDeliveryConfig } from "./deliveryConfig";
 import type { LambdaEnvironment } from "./handler";
 
 /** The settings document's name in the function's package, next to the bundle. */
@@ -31,6 +33,14 @@ const dnsProvider =
         allowedAccountIds: [config.dnsRoleArn.split(":")[4]],
       });
 
+// deliveryMode: queued adds an SQS FIFO queue and a worker Lambda; the service then stores each valid
+// message there and answers at once (docs/queued-delivery.md).
+const delivery = createStackDelivery("hipchat-proxy-delivery", loadDeliveryConfig(new pulumi.Config()), {
+  entry: path.join(__dirname, "handler", "index.ts"),
+  slackToken: config.slackToken,
+  logRetentionInDays: config.logRetentionInDays,
+});
+
 const service = new PrivateLambdaService("hipchat-proxy", {
   // The handler module; the component bundles it (esbuild) and the Lambda calls its callbackFactory().
   entry: path.join(__dirname, "handler", "index.ts"),
@@ -42,11 +52,11 @@ const service = new PrivateLambdaService("hipchat-proxy", {
   // Rooms and users of a real migration run to thousands of entries, far past Lambda's 4 KB
   // environment: the checked settings travel as a file next to the bundle instead.
   files: { [SETTINGS_FILE_NAME]: JSON.stringify(config.settings) },
-  environment: {
+  environment: withDeliveryEnvironment(delivery, {
     SETTINGS_FILE: SETTINGS_FILE_NAME,
     // The extension layer listens on this port; the handler then reads its secret through it.
     ...(config.secretsExtensionLayerArn ? { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "2773" } : {}),
-  } satisfies LambdaEnvironment,
+  } satisfies LambdaEnvironment),
   layers: config.secretsExtensionLayerArn ? [config.secretsExtensionLayerArn] : undefined,
   memorySize: config.memorySize,
   logRetentionInDays: config.logRetentionInDays,
@@ -76,3 +86,10 @@ export const functionName = service.functionName;
 export const functionArn = service.functionArn;
 export const secretArn = service.secretArn;
 export const zoneId = service.zoneId;
+
+// The service may send to its queue and do nothing else with it.
+delivery?.component.allowSend("hipchat-proxy", service.role);
+/** Queued mode: the queue, its dead-letter queue and the worker. */
+export const deliveryQueueUrl = delivery?.component.queueUrl;
+export const deliveryDeadLetterQueueUrl = delivery?.component.deadLetterQueueUrl;
+export const deliveryWorkerName = delivery?.component.workerName;
