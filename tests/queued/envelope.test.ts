@@ -9,7 +9,6 @@ import {
   decodeEnvelope,
   ENVELOPE_MAX_BYTES,
   type Envelope,
-  encodeEnvelope,
   envelopeBytes,
   isRef,
   messageGroupId,
