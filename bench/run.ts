@@ -6,7 +6,7 @@
  *                interleaved in rounds (shuffled order); paired ratios per round, wall and CPU:
  *                  SDK path        the deployed bundle ÷ baselines/sdk.js         target ≤ 1.3×
  *                  extension path  the deployed bundle ÷ baselines/extension.js   target ≤ 1.5×
- *                  old reference   either ÷ baselines/oneFetch.js (no secret read), for context
+ *                  one-fetch ref.  either ÷ baselines/oneFetch.js (no secret read), for context
  *                  peer            baselines/peer.py (Python urllib), when python3 is present
  *   warm         the deployed bundle ÷ baselines/sdk.js in one process, alternating blocks  ≤ 1.3×
  *   container    Slack connections and secret reads over 200 invocations of one container  = 1, 1
@@ -21,7 +21,7 @@
  * figure, only when it cannot measure at all.
  *
  * Settings: BENCH_COLD_ROUNDS (default 30, at least 15), BENCH_WARM_BLOCKS (pairs of blocks,
- * default 20), BENCH_WARM_BLOCK_SIZE (default 100), BENCH_CONTAINER_N (default 200),
+ * default 40), BENCH_WARM_BLOCK_SIZE (default 100), BENCH_CONTAINER_N (default 200),
  * BENCH_PROFILE_RUNS (default 8, 0 = no profiles), BENCH_PROFILE_DIR (keep the .cpuprofile files
  * there), BENCH_SEED (order of sides within rounds), BENCH_KEEP_WORK=1 (keep the temporary folder
  * with the unpacked artefact, the runners and the profiles).
@@ -36,7 +36,7 @@ import { summarizeProfiles, type ProfileSummary } from "./profile";
 import { pairedRatio, round, seededRandom, shuffled, summarize, type Ratio, type Summary } from "./stats";
 
 const ROUNDS = Math.max(15, Number(process.env.BENCH_COLD_ROUNDS ?? 30));
-const WARM_BLOCKS = Number(process.env.BENCH_WARM_BLOCKS ?? 20);
+const WARM_BLOCKS = Number(process.env.BENCH_WARM_BLOCKS ?? 40);
 const WARM_BLOCK_SIZE = Number(process.env.BENCH_WARM_BLOCK_SIZE ?? 100);
 const WARM_UP = 300;
 const CONTAINER_N = Number(process.env.BENCH_CONTAINER_N ?? 200);
@@ -213,7 +213,7 @@ async function warmRequests(artefact: Artefact, files: Files, env: Record<string
       reference: files.baselineSdk,
       eventFile: files.event,
       warmup: WARM_UP,
-      blocks: WARM_BLOCKS * 2,
+      blocks: WARM_BLOCKS,
       blockSize: WARM_BLOCK_SIZE,
     }),
   );
@@ -586,7 +586,7 @@ async function main(): Promise<void> {
         expect: { secretsManager: 0, extension: 1 },
       },
       {
-        ...nodeSide("oneFetch", "old reference: one fetch", files.oneFetch, sdkEnv),
+        ...nodeSide("oneFetch", "one-fetch reference", files.oneFetch, sdkEnv),
         expect: { secretsManager: 0, extension: 0 },
       },
     ];
@@ -604,7 +604,7 @@ async function main(): Promise<void> {
     const cold = await coldStarts(sides, standIns, artefact.packageDir);
     results.coldStart = cold;
 
-    progress(`warm requests: the bundle and the SDK baseline in one process, ${WARM_BLOCKS * 2} blocks each…`);
+    progress(`warm requests: the bundle and the SDK baseline in one process, ${WARM_BLOCKS} pairs of blocks…`);
     const warm = await warmRequests(artefact, files, sdkEnv);
     results.warm = warm;
 
@@ -659,10 +659,10 @@ async function main(): Promise<void> {
       ]);
     };
     coldRow("Cold start, SDK path: bundle ÷ SDK baseline", "sdk", `≤ ${TARGETS.coldSdkRatio}×`);
-    coldRow("  same bundle ÷ old reference (one fetch)", "sdkVsOldReference", "");
+    coldRow("  same bundle ÷ one-fetch reference (no secret)", "sdkVsOldReference", "");
     coldRow("Cold start, extension path: bundle ÷ ext. baseline", "extension", `≤ ${TARGETS.coldExtensionRatio}×`);
-    coldRow("  same bundle ÷ old reference (one fetch)", "extensionVsOldReference", "");
-    coldRow("  peer: Python urllib ÷ old reference", "pythonVsOldReference", "");
+    coldRow("  same bundle ÷ one-fetch reference (no secret)", "extensionVsOldReference", "");
+    coldRow("  peer: Python urllib ÷ one-fetch reference", "pythonVsOldReference", "");
     coldRow("  bundle, SDK path ÷ Python peer", "bundleSdkVsPython", "");
     rows.push([
       "Warm request: bundle ÷ SDK baseline",

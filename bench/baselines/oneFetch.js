@@ -1,4 +1,4 @@
-// The old reference: one `fetch` POST to Slack with the token from the environment, no secret read.
+// The one-fetch reference: one `fetch` POST to Slack with the token from the environment, no secret read.
 // Less than this project's design can do; reported beside the real baselines for comparison.
 exports.handler = async (event) => {
   const raw = event.isBase64Encoded ? Buffer.from(event.body || "", "base64").toString("utf8") : event.body || "";
