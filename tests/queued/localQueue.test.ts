@@ -111,7 +111,9 @@ describe("the delivery core's decisions", () => {
     const deliverer = createDeliverer({
       secrets: {
         get: async () => ({ slackToken: tokens[Math.min(token, tokens.length - 1)], tokens: [] }),
-        invalidate: () => void (token += 1),
+        invalidate: () => {
+          token += 1;
+        },
       },
       slack,
       log: createLogger((l) => logs.push(JSON.parse(l))),
