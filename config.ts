@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+import { checkVpcCidrBlock } from "./components/privateVpc";
 import { DELIVERY_CONFIG_KEYS } from "./deliveryConfig";
 import * as PATTERNS from "./handler/patterns";
 import {
@@ -30,10 +31,18 @@ export interface HipChatTokenEntry {
 
 /** The checked configuration of one stack. */
 export interface StackConfig {
-  /** The VPC the service lives in. */
-  readonly vpcId: string;
-  /** At least 2 private subnets of that VPC, in different AZs. */
-  readonly subnetIds: string[];
+  /** The VPC the service lives in; unset (with subnetIds): the program creates one. */
+  readonly vpcId?: string;
+  /** At least 2 private subnets of that VPC, in different AZs; set exactly when vpcId is. */
+  readonly subnetIds?: string[];
+  /** Without vpcId: the created VPC's IPv4 block (private, /16–/24). Default 10.0.0.0/16. */
+  readonly vpcCidrBlock?: string;
+  /** More VPCs (same account and region) to associate the created private zones with. */
+  readonly extraVpcIds?: string[];
+  /** Allow allowedCidrBlocks with public addresses (each /8 or narrower). Default false. */
+  readonly allowPublicCidrs?: boolean;
+  /** Concurrent executions reserved for the function, and its ceiling. Default {@link DEFAULT_RESERVED_CONCURRENCY}. */
+  readonly reservedConcurrency: number;
   /** The private DNS name of the service (the same in every account). */
   readonly hostname: string;
   /** An existing private hosted zone for the hostname; unset: one is created. */
@@ -84,10 +93,21 @@ export interface StackConfig {
   readonly settings: SettingsFile;
 }
 
+/**
+ * The function's concurrency ceiling when a stack does not set `reservedConcurrency`. Requests
+ * beyond it are throttled, and the ALB answers them 503. Reserving it also keeps it available when
+ * other functions of the account are busy; the account must keep 100 unreserved.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 50;
+
 /** Every key of the `hipchat-proxy` namespace; any other key in it is refused as a likely typo. */
 export const STACK_CONFIG_KEYS: readonly string[] = [
   "vpcId",
   "subnetIds",
+  "vpcCidrBlock",
+  "extraVpcIds",
+  "allowPublicCidrs",
+  "reservedConcurrency",
   "hostname",
   "privateZoneId",
   "privateZoneName",
@@ -162,9 +182,39 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
   const settings: SettingsFile = { rooms, defaultChannel, users, translateMentions, secretTtlSeconds };
   checkSettings(settings, read);
 
+  const vpcId = read.string("vpcId", /^vpc-[0-9a-f]{8,17}$/, "a VPC ID (vpc-…)");
+  const subnetIds = read.stringList("subnetIds", /^subnet-[0-9a-f]{8,17}$/, "subnet IDs (subnet-…)");
+  if ((vpcId === undefined) !== (subnetIds === undefined)) {
+    throw read.error(
+      vpcId === undefined ? "subnetIds" : "vpcId",
+      `needs ${cfg.name}:${vpcId === undefined ? "vpcId" : "subnetIds"}: set both (an existing VPC and its private ` +
+        `subnets), or neither (the program creates a VPC)`,
+    );
+  }
+  const vpcCidrBlock = read.string("vpcCidrBlock");
+  if (vpcCidrBlock !== undefined) {
+    if (vpcId !== undefined) {
+      throw read.error("vpcCidrBlock", `applies only to the VPC the program creates; remove it or ${cfg.name}:vpcId`);
+    }
+    try {
+      checkVpcCidrBlock(vpcCidrBlock);
+    } catch (err) {
+      throw read.error("vpcCidrBlock", `is invalid: ${(err as Error).message}`);
+    }
+  }
+  const allowedCidrBlocks = read.stringList("allowedCidrBlocks");
+  const allowPublicCidrs = cfg.getBoolean("allowPublicCidrs");
+  if (allowPublicCidrs !== undefined && allowedCidrBlocks === undefined) {
+    throw read.error("allowPublicCidrs", `needs ${cfg.name}:allowedCidrBlocks`);
+  }
+
   return {
-    vpcId: read.requiredString("vpcId", /^vpc-[0-9a-f]{8,17}$/, "a VPC ID (vpc-…)"),
-    subnetIds: read.requiredStringList("subnetIds", /^subnet-[0-9a-f]{8,17}$/, "subnet IDs (subnet-…)"),
+    vpcId,
+    subnetIds,
+    vpcCidrBlock,
+    extraVpcIds: read.stringList("extraVpcIds", /^vpc-[0-9a-f]{8,17}$/, "VPC IDs (vpc-…)"),
+    allowPublicCidrs,
+    reservedConcurrency: read.integer("reservedConcurrency", 1, 1000) ?? DEFAULT_RESERVED_CONCURRENCY,
     hostname: read.requiredString("hostname"),
     privateZoneId: read.string("privateZoneId", /^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID (Z…)"),
     privateZoneName: read.string("privateZoneName"),
@@ -173,7 +223,7 @@ export function loadStackConfig(cfg: pulumi.Config): StackConfig {
       /^sg-[0-9a-f]{8,17}$/,
       "security group IDs (sg-…)",
     ),
-    allowedCidrBlocks: read.stringList("allowedCidrBlocks"),
+    allowedCidrBlocks,
     legacyHostnames: read.stringList("legacyHostnames"),
     certificateArn,
     publicZoneId,

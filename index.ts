@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { PrivateLambdaService } from "./components";
+import { createPrivateVpc } from "./components/privateVpc";
 import { loadStackConfig } from "./config";
 import { createStackDelivery, withDeliveryEnvironment } from "./delivery";
 import { loadDeliveryConfig } from "./deliveryConfig";
@@ -32,6 +33,12 @@ const dnsProvider =
         ],
         allowedAccountIds: [config.dnsRoleArn.split(":")[4]],
       });
+
+// An account without a VPC for the service gets one: private subnets in two zones, DNS on, no NAT.
+const network =
+  config.vpcId === undefined || config.subnetIds === undefined
+    ? createPrivateVpc("hipchat-proxy-vpc", { cidrBlock: config.vpcCidrBlock })
+    : { vpcId: config.vpcId, subnetIds: config.subnetIds };
 
 // deliveryMode: queued adds an SQS FIFO queue and a worker Lambda; the service then stores each valid
 // message there and answers at once (docs/queued-delivery.md).
@@ -59,11 +66,14 @@ const service = new PrivateLambdaService("hipchat-proxy", {
   } satisfies LambdaEnvironment),
   layers: config.secretsExtensionLayerArn ? [config.secretsExtensionLayerArn] : undefined,
   memorySize: config.memorySize,
+  // The ceiling: a flood beyond it is throttled (the ALB answers 503) instead of scaling without limit.
+  reservedConcurrency: config.reservedConcurrency,
   logRetentionInDays: config.logRetentionInDays,
-  vpcId: config.vpcId,
-  subnetIds: config.subnetIds,
+  vpcId: network.vpcId,
+  subnetIds: network.subnetIds,
   allowedSecurityGroupIds: config.allowedSecurityGroupIds,
   allowedCidrBlocks: config.allowedCidrBlocks,
+  allowPublicCidrs: config.allowPublicCidrs,
   // Repeated query keys (and headers) reach the handler as lists instead of keeping only the last.
   multiValueHeaders: true,
   healthCheckPath: "/healthz",
@@ -71,6 +81,7 @@ const service = new PrivateLambdaService("hipchat-proxy", {
   privateZoneId: config.privateZoneId,
   privateZoneName: config.privateZoneName,
   extraZoneNames: config.legacyHostnames,
+  extraVpcIds: config.extraVpcIds,
   certificateArn: config.certificateArn,
   certificateZoneId: config.publicZoneId,
   certificateZoneName: config.publicZoneName,
@@ -93,3 +104,5 @@ delivery?.component.allowSend("hipchat-proxy", service.role);
 export const deliveryQueueUrl = delivery?.component.queueUrl;
 export const deliveryDeadLetterQueueUrl = delivery?.component.deadLetterQueueUrl;
 export const deliveryWorkerName = delivery?.component.workerName;
+/** The VPC the service is in: the configured one, or the one the program created. */
+export const vpcId = network.vpcId;

@@ -1,4 +1,5 @@
 export {
+  CERTIFICATE_VALIDATION_TIMEOUT,
   DEFAULT_SSL_POLICY,
   LAMBDA_RUNTIME,
   PRIVATE_LAMBDA_SERVICE_TYPE,
@@ -6,6 +7,7 @@ export {
   type PrivateLambdaServiceArgs,
   type PrivateLambdaServiceListeners,
 } from "./privateLambdaService";
+export { createPrivateVpc, type PrivateVpc, type PrivateVpcArgs, privateVpcArgs } from "./privateVpc";
 export { validateArgs } from "./validation";
 export {
   QUEUED_DELIVERY_TYPE,

@@ -9,8 +9,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 
+import { lambdaEnvironmentProblem, SECRET_VALUE_MAX_BYTES, TAG_VALUE_MAX, utf8Bytes } from "../policy/awsConstraints";
 import { buildBundle, projectPackages, RUNTIME_PROVIDED_PACKAGES } from "./bundle";
-import { checkIngressCidr, parentDomain, validateArgs } from "./validation";
+import {
+  certificateZoneProblem,
+  checkIngressCidr,
+  logGroupNamePrefix,
+  parentDomain,
+  subnetsProblem,
+  validateArgs,
+  vpcDnsProblem,
+} from "./validation";
 
 /**
  * The component's type token. Generic, so services built from it carry no other project's name in
@@ -26,6 +35,44 @@ export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** The Lambda runtime. Pinned: CallbackFunction's own default moves with @pulumi/aws releases. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
+
+/**
+ * How long `pulumi up` waits for ACM to validate a new certificate: shorter than a deploy job, so a
+ * validation record that never appears fails the update with a message instead of hanging it (the
+ * provider's default is 75 minutes).
+ */
+export const CERTIFICATE_VALIDATION_TIMEOUT = "30m";
+
+/** The Lambda function's description: at most 256 characters, Lambda's limit. */
+export function functionDescription(name: string, hostname: string): string {
+  const long = `${name}: served by an internal ALB at ${hostname}.`;
+  return long.length <= 256 ? long : `${name}: served by an internal ALB.`;
+}
+
+/**
+ * Listener rule priorities for the legacy host names on :80, one rule each. Derived from the name
+ * (the rules' conditions are disjoint, so their order does not matter), so adding, removing or
+ * reordering names never moves another name's rule: moving priorities between rules can collide
+ * (PriorityInUse) during an update.
+ */
+export function hostRulePriorities(hosts: readonly string[]): Map<string, number> {
+  const span = 49000;
+  const used = new Set<number>();
+  const out = new Map<string, number>();
+  for (const host of [...hosts].sort()) {
+    let hash = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(host)) {
+      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    }
+    let priority = 1000 + (hash % span);
+    while (used.has(priority)) {
+      priority = priority + 1 >= 1000 + span ? 1000 : priority + 1;
+    }
+    used.add(priority);
+    out.set(host, priority);
+  }
+  return out;
+}
 
 /**
  * The function's environment variables: `environment` plus, when there is a secret, `SECRET_ARN`.
@@ -51,6 +98,10 @@ export function functionEnvironment(
           parent,
         );
       }
+    }
+    const tooLarge = lambdaEnvironmentProblem(values);
+    if (tooLarge !== undefined) {
+      throw new pulumi.ResourceError(`${tooLarge} Pass large data as [files].`, parent);
     }
     return values as Record<string, string>;
   });
@@ -132,8 +183,13 @@ export interface PrivateLambdaServiceArgs {
   /** The VPC of the ALB and its security group. Required. */
   readonly vpcId: pulumi.Input<string>;
 
-  /** The ALB's subnets: at least 2, in different Availability Zones, private. Required. */
-  readonly subnetIds: readonly pulumi.Input<string>[];
+  /**
+   * The ALB's subnets: at least 2, of [vpcId], in at least 2 Availability Zones, private. A list, or
+   * one Output of a list (a VPC created in the same program). Checked when the IDs are known: the
+   * subnets are looked up (`ec2:DescribeSubnets`) and the preview fails if they are in another VPC
+   * or all in one zone. Required.
+   */
+  readonly subnetIds: pulumi.Input<readonly pulumi.Input<string>[]>;
 
   /**
    * Security groups allowed to reach the listener ports. Default: none. When neither this nor
@@ -143,10 +199,20 @@ export interface PrivateLambdaServiceArgs {
   readonly allowedSecurityGroupIds?: readonly pulumi.Input<string>[];
 
   /**
-   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports. A /0 block (`0.0.0.0/0`, `::/0`)
-   * is refused. Default: none (see [allowedSecurityGroupIds] for what happens when both are unset).
+   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports. Each must lie in private address
+   * space (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7) or in the VPC's own blocks, unless
+   * [allowPublicCidrs]; a block with public addresses wider than /8 (IPv4) or /32 (IPv6) is refused
+   * even then, and so is any /0. Default: none (see [allowedSecurityGroupIds] for what happens when
+   * both are unset).
    */
   readonly allowedCidrBlocks?: readonly pulumi.Input<string>[];
+
+  /**
+   * Allow [allowedCidrBlocks] to include public addresses (a partner's range, say), each block still
+   * /8 (IPv4) or /32 (IPv6) or narrower. The policy pack needs the same blocks in its
+   * `allowedPublicCidrs`. Needs [allowedCidrBlocks]. Default: false.
+   */
+  readonly allowPublicCidrs?: boolean;
 
   // ---------------------------------------------------------------- the target group
 
@@ -192,6 +258,14 @@ export interface PrivateLambdaServiceArgs {
    */
   readonly extraZoneNames?: readonly string[];
 
+  /**
+   * More VPCs (same account and region) that resolve the zones the component creates: one
+   * `aws.route53.ZoneAssociation` per zone and VPC. The zones' own `vpcs` list holds only [vpcId]
+   * and is ignored after creation, so associations made here or elsewhere survive the next update.
+   * Needs a created zone (no [privateZoneId], or [extraZoneNames]). Default: none.
+   */
+  readonly extraVpcIds?: readonly pulumi.Input<string>[];
+
   // ---------------------------------------------------------------- HTTPS
 
   /**
@@ -222,8 +296,10 @@ export interface PrivateLambdaServiceArgs {
   readonly sslPolicy?: string;
 
   /**
-   * With HTTPS: whether HTTP :80 redirects (301) to HTTPS :443; false serves the target on :80 as
-   * well. Needs HTTPS. Default: true.
+   * With HTTPS, :80 always redirects (301) to HTTPS :443 by default. False adds one listener rule
+   * per [extraZoneNames] entry that forwards plain HTTP for that host name only (legacy apps that
+   * cannot speak HTTPS); every other host is still redirected. Needs HTTPS, and false needs
+   * [extraZoneNames]. Default: true.
    */
   readonly redirectHttpToHttps?: boolean;
 
@@ -235,7 +311,7 @@ export interface PrivateLambdaServiceArgs {
 
 /** The listeners of a {@link PrivateLambdaService}. */
 export interface PrivateLambdaServiceListeners {
-  /** Port 80: forwards to the function, or redirects to HTTPS. */
+  /** Port 80: forwards to the function without HTTPS; with HTTPS, redirects (see `httpRules`). */
   readonly http: aws.lb.Listener;
   /** Port 443, when the service has a certificate. */
   readonly https?: aws.lb.Listener;
@@ -276,14 +352,25 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
   public readonly secret?: aws.secretsmanager.Secret;
   /** The ALB's security group. */
   public readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The security group's ingress rules: one per listener port and allowed source. */
+  public readonly ingressRules: readonly aws.vpc.SecurityGroupIngressRule[];
   /** The internal Application Load Balancer. */
   public readonly loadBalancer: aws.lb.LoadBalancer;
   /** The `lambda` target group that forwards to the function. */
   public readonly targetGroup: aws.lb.TargetGroup;
   /** The ALB's listeners. */
   public readonly listeners: PrivateLambdaServiceListeners;
+  /**
+   * The :80 listener rules that forward plain HTTP for the legacy host names, by host name: one per
+   * [extraZoneNames] entry with HTTPS and `redirectHttpToHttps: false`, else none.
+   */
+  public readonly httpRules: Readonly<Record<string, aws.lb.ListenerRule>>;
   /** The private zone the component created; `undefined` when [privateZoneId] was given. */
   public readonly zone?: aws.route53.Zone;
+  /** The zones the component created for [extraZoneNames], by name. */
+  public readonly extraZones: Readonly<Record<string, aws.route53.Zone>>;
+  /** The associations of the created zones with [extraVpcIds]. */
+  public readonly zoneAssociations: readonly aws.route53.ZoneAssociation[];
   /** The alias record of [hostname]. */
   public readonly record: aws.route53.Record;
 
@@ -295,11 +382,12 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
   constructor(name: string, args: PrivateLambdaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PRIVATE_LAMBDA_SERVICE_TYPE, name, {}, withLegacyAliases(opts));
     try {
-      validateArgs(args);
+      validateArgs(args, name);
     } catch (err) {
       throw new pulumi.ResourceError((err as Error).message, this);
     }
     const https = args.certificateArn !== undefined || args.certificateZoneId !== undefined;
+    const network = this.checkNetwork(args);
 
     const identity = this.createIdentity(name, args);
     this.secret = identity.secret;
@@ -307,15 +395,20 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     this.role = identity.role;
     this.function = this.createFunction(name, args, identity);
 
-    const network = this.createNetwork(name, args, https);
-    this.securityGroup = network.securityGroup;
-    this.loadBalancer = network.loadBalancer;
-    this.targetGroup = network.targetGroup;
+    const alb = this.createNetwork(name, args, https, network);
+    this.securityGroup = alb.securityGroup;
+    this.ingressRules = alb.ingressRules;
+    this.loadBalancer = alb.loadBalancer;
+    this.targetGroup = alb.targetGroup;
 
-    this.listeners = this.createListeners(name, args, https, network.attachment);
+    const listeners = this.createListeners(name, args, https, alb.attachment);
+    this.listeners = listeners.listeners;
+    this.httpRules = listeners.httpRules;
 
-    const dns = this.createDns(name, args);
+    const dns = this.createDns(name, args, network.vpcId);
     this.zone = dns.zone;
+    this.extraZones = dns.extraZones;
+    this.zoneAssociations = dns.zoneAssociations;
     this.record = dns.record;
 
     this.url = pulumi.output(`${https ? "https" : "http"}://${args.hostname}/`);
@@ -338,9 +431,51 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     });
   }
 
-  /** Tags for a child: the component's tags plus `Name`. */
+  /** Tags for a child: the component's tags plus `Name` (cut to AWS's 256 characters). */
   private tags(args: PrivateLambdaServiceArgs, child: string): Record<string, string> {
-    return { ...args.tags, Name: child };
+    return { ...args.tags, Name: child.slice(0, TAG_VALUE_MAX) };
+  }
+
+  /**
+   * Step 0: what AWS would accept but not make work, checked while `pulumi preview` runs (the
+   * lookups are read-only): a VPC without DNS support or DNS hostnames (its private zones would not
+   * resolve), subnets of another VPC or all in one Availability Zone (the ALB refuses them). Each
+   * check is an input of the resources that need it, so a failed check stops them with its message.
+   */
+  private checkNetwork(args: PrivateLambdaServiceArgs) {
+    const parent = { parent: this };
+    const vpc = aws.ec2.getVpcOutput({ id: args.vpcId }, parent);
+    const vpcId = vpc.apply((v) => {
+      const problem = vpcDnsProblem(v);
+      if (problem !== undefined) {
+        throw new pulumi.ResourceError(problem, this);
+      }
+      return v.id;
+    });
+    const vpcCidrBlocks = vpc.apply((v) => [
+      ...new Set([
+        v.cidrBlock,
+        ...(v.cidrBlockAssociations ?? []).map((a) => a.cidrBlock),
+        ...(v.ipv6CidrBlock ? [v.ipv6CidrBlock] : []),
+      ]),
+    ]);
+    const subnetIds = pulumi.output(args.subnetIds).apply((ids) => {
+      if (ids.length < 2) {
+        throw new pulumi.ResourceError(
+          `subnetIds must list at least 2 subnets (in different Availability Zones) for the ALB; got ${ids.length}.`,
+          this,
+        );
+      }
+      const subnets = ids.map((id) => aws.ec2.getSubnetOutput({ id }, parent));
+      return pulumi.all([vpcId, pulumi.all(subnets)]).apply(([id, found]) => {
+        const problem = subnetsProblem(id, found);
+        if (problem !== undefined) {
+          throw new pulumi.ResourceError(problem, this);
+        }
+        return [...ids];
+      });
+    });
+    return { vpcId, vpcCidrBlocks, subnetIds };
   }
 
   /** Step 1: the secret (only with [secrets]), the log group and the role that may use exactly those. */
@@ -362,7 +497,20 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         `${name}-secret-value`,
         {
           secretId: secret.id,
-          secretString: pulumi.secret(pulumi.output(args.secrets).apply((values) => JSON.stringify(values))),
+          secretString: pulumi.secret(
+            pulumi.output(args.secrets).apply((values) => {
+              const text = JSON.stringify(values);
+              if (utf8Bytes(text) > SECRET_VALUE_MAX_BYTES) {
+                // The message names sizes and keys only: never the secret values.
+                throw new pulumi.ResourceError(
+                  `secrets (${Object.keys(values).join(", ")}) measure ${utf8Bytes(text)} bytes as JSON; Secrets ` +
+                    `Manager stores at most ${SECRET_VALUE_MAX_BYTES}.`,
+                  this,
+                );
+              }
+              return text;
+            }),
+          ),
         },
         parent,
       );
@@ -370,7 +518,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
-        namePrefix: `/aws/lambda/${name}-`,
+        namePrefix: logGroupNamePrefix(name),
         retentionInDays: args.logRetentionInDays ?? 30,
         tags: this.tags(args, `${name}-logs`),
       },
@@ -450,7 +598,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         reservedConcurrentExecutions: args.reservedConcurrency,
         environment: { variables: functionEnvironment(args.environment ?? {}, identity.secret?.arn, this) },
         loggingConfig: { logFormat: "Text", logGroup: identity.logGroup.name },
-        description: `${name}: served by an internal ALB at ${args.hostname}.`,
+        description: functionDescription(name, args.hostname),
         codePathOptions: { extraIncludePaths: [...bundle.archivePaths], extraExcludePackages: projectPackages() },
         tags: this.tags(args, `${name}-fn`),
       },
@@ -458,19 +606,38 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     );
   }
 
-  /** Step 3: the security group and its ingress, the internal ALB, and the function as its target. */
-  private createNetwork(name: string, args: PrivateLambdaServiceArgs, https: boolean) {
+  /**
+   * Step 3: the security group and its ingress, the internal ALB, and the function as its target.
+   *
+   * One ingress rule per port and source, named after what it allows (the CIDR block or security
+   * group), so an unchanged source keeps its rule. The VPC's own block (the default source) is known
+   * only once looked up, so its rules are named `-in-<port>-vpc`; when a stack switches to an
+   * explicit list, the list's first CIDR rule per port takes that rule over (an alias: updated in
+   * place, not created next to it), and each CIDR rule of a port waits for the one before it, so the
+   * same block is never authorised twice (`InvalidPermission.Duplicate`). A replaced rule is deleted
+   * before its replacement is created, for the same reason.
+   */
+  private createNetwork(
+    name: string,
+    args: PrivateLambdaServiceArgs,
+    https: boolean,
+    network: ReturnType<PrivateLambdaService["checkNetwork"]>,
+  ) {
     const parent = { parent: this };
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { vpcId: args.vpcId, description: `Ingress to the internal ALB of ${name}`, tags: this.tags(args, `${name}-sg`) },
+      {
+        vpcId: network.vpcId,
+        description: `Ingress to the internal ALB of ${name}`,
+        tags: this.tags(args, `${name}-sg`),
+      },
       parent,
     );
     type Source = { key: string; cidr?: pulumi.Input<string>; securityGroupId?: pulumi.Input<string> };
     const sources: Source[] = [];
-    if (args.allowedCidrBlocks === undefined && args.allowedSecurityGroupIds === undefined) {
-      const vpc = aws.ec2.getVpcOutput({ id: args.vpcId }, parent);
-      sources.push({ key: "vpc", cidr: vpc.cidrBlock });
+    const useVpcCidr = args.allowedCidrBlocks === undefined && args.allowedSecurityGroupIds === undefined;
+    if (useVpcCidr) {
+      sources.push({ key: "vpc", cidr: network.vpcCidrBlocks.apply((blocks) => blocks[0]) });
     }
     for (const [i, cidr] of (args.allowedCidrBlocks ?? []).entries()) {
       sources.push({ key: typeof cidr === "string" ? cidr : `cidr${i}`, cidr });
@@ -478,12 +645,28 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
     for (const [i, sg] of (args.allowedSecurityGroupIds ?? []).entries()) {
       sources.push({ key: typeof sg === "string" ? sg : `sg${i}`, securityGroupId: sg });
     }
+    const ingressRules: aws.vpc.SecurityGroupIngressRule[] = [];
     for (const port of https ? [80, 443] : [80]) {
+      let previousCidrRule: aws.vpc.SecurityGroupIngressRule | undefined;
       for (const source of sources) {
-        const family =
-          source.cidr === undefined ? undefined : pulumi.output(source.cidr).apply((c) => checkIngressCidr(c));
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-in-${port}-${source.key}`,
+        const ruleName = `${name}-in-${port}-${source.key}`;
+        // The block, checked against the VPC's own blocks once both are known.
+        const checked =
+          source.cidr === undefined
+            ? undefined
+            : pulumi.all([source.cidr, network.vpcCidrBlocks]).apply(([cidr, own]) => {
+                try {
+                  return {
+                    cidr,
+                    family: checkIngressCidr(cidr, { ownBlocks: own, allowPublic: args.allowPublicCidrs }),
+                  };
+                } catch (err) {
+                  throw new pulumi.ResourceError(`allowedCidrBlocks: ${(err as Error).message}`, this);
+                }
+              });
+        const firstCidrRule = source.cidr !== undefined && previousCidrRule === undefined;
+        const rule: aws.vpc.SecurityGroupIngressRule = new aws.vpc.SecurityGroupIngressRule(
+          ruleName,
           {
             securityGroupId: securityGroup.id,
             // EC2 allows only a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* in rule descriptions.
@@ -491,13 +674,22 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
             ipProtocol: "tcp",
             fromPort: port,
             toPort: port,
-            cidrIpv4: family && pulumi.all([source.cidr, family]).apply(([c, f]) => (f === "ipv4" ? c : undefined)),
-            cidrIpv6: family && pulumi.all([source.cidr, family]).apply(([c, f]) => (f === "ipv6" ? c : undefined)),
+            cidrIpv4: checked?.apply((c) => (c.family === "ipv4" ? c.cidr : undefined)),
+            cidrIpv6: checked?.apply((c) => (c.family === "ipv6" ? c.cidr : undefined)),
             referencedSecurityGroupId: source.securityGroupId,
-            tags: this.tags(args, `${name}-in-${port}-${source.key}`),
+            tags: this.tags(args, ruleName),
           },
-          parent,
+          {
+            parent: this,
+            deleteBeforeReplace: true,
+            aliases: !useVpcCidr && firstCidrRule ? [{ name: `${name}-in-${port}-vpc` }] : undefined,
+            dependsOn: source.cidr !== undefined && previousCidrRule !== undefined ? [previousCidrRule] : undefined,
+          },
         );
+        ingressRules.push(rule);
+        if (source.cidr !== undefined) {
+          previousCidrRule = rule;
+        }
       }
     }
 
@@ -506,7 +698,7 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       {
         internal: true,
         loadBalancerType: "application",
-        subnets: [...args.subnetIds],
+        subnets: network.subnetIds,
         securityGroups: [securityGroup.id],
         dropInvalidHeaderFields: true,
         tags: this.tags(args, `${name}-alb`),
@@ -552,16 +744,36 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
       { targetGroupArn: targetGroup.arn, targetId: this.function.arn },
       { parent: this, dependsOn: [permission] },
     );
-    return { securityGroup, loadBalancer, targetGroup, attachment };
+    return { securityGroup, ingressRules, loadBalancer, targetGroup, attachment };
   }
 
-  /** Step 4: the certificate (validated by DNS when asked) and the listeners. */
+  /**
+   * The public zone for the certificate's validation record, checked: a **public** zone (ACM cannot
+   * validate through a private one, and the validation would wait for its timeout) that contains
+   * the hostname. Looked up through [dnsProvider] when given (the zone may be in a DNS account).
+   */
+  private checkedCertificateZoneId(args: PrivateLambdaServiceArgs): pulumi.Output<string> {
+    const hostname = args.hostname;
+    const zone = aws.route53.getZoneOutput(
+      { zoneId: args.certificateZoneId },
+      { parent: this, provider: args.dnsProvider },
+    );
+    return zone.apply((z) => {
+      const problem = certificateZoneProblem(z, hostname);
+      if (problem !== undefined) {
+        throw new pulumi.ResourceError(problem, this);
+      }
+      return z.zoneId;
+    });
+  }
+
+  /** Step 4: the certificate (validated by DNS when asked), the listeners and the :80 host rules. */
   private createListeners(
     name: string,
     args: PrivateLambdaServiceArgs,
     https: boolean,
     attachment: aws.lb.TargetGroupAttachment,
-  ): PrivateLambdaServiceListeners {
+  ): { listeners: PrivateLambdaServiceListeners; httpRules: Record<string, aws.lb.ListenerRule> } {
     const parent = { parent: this };
     let certificateArn: pulumi.Input<string> | undefined = args.certificateArn;
     if (args.certificateZoneId !== undefined) {
@@ -579,22 +791,25 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         }
         return found;
       });
+      // ACM derives the record from the domain and the account: every stack of one account with this
+      // hostname (and its certificate renewals) uses this same record. So a second stack overwrites
+      // it with the same value, and a destroyed stack leaves it in place for the others.
       const validationRecord = new aws.route53.Record(
         `${name}-cert-dns`,
         {
-          zoneId: args.certificateZoneId,
+          zoneId: this.checkedCertificateZoneId(args),
           name: option.resourceRecordName,
           type: option.resourceRecordType,
           records: [option.resourceRecordValue],
           ttl: 300,
           allowOverwrite: true,
         },
-        { parent: this, provider: args.dnsProvider },
+        { parent: this, provider: args.dnsProvider, retainOnDelete: true },
       );
       const validation = new aws.acm.CertificateValidation(
         `${name}-cert-validation`,
         { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-        parent,
+        { parent: this, customTimeouts: { create: CERTIFICATE_VALIDATION_TIMEOUT } },
       );
       certificateArn = validation.certificateArn;
     }
@@ -616,37 +831,70 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [attachment] },
           );
-    const redirect = https && (args.redirectHttpToHttps ?? true);
     const http = new aws.lb.Listener(
       `${name}-http`,
       {
         loadBalancerArn: this.loadBalancer.arn,
         port: 80,
         protocol: "HTTP",
-        defaultActions: redirect
+        defaultActions: https
           ? [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }]
           : forward,
         tags: this.tags(args, `${name}-http`),
       },
       { parent: this, dependsOn: [attachment] },
     );
-    return { http, https: httpsListener };
+    // Plain HTTP only where needed: the legacy names, which the certificate does not cover.
+    const httpRules: Record<string, aws.lb.ListenerRule> = {};
+    if (https && args.redirectHttpToHttps === false) {
+      for (const [host, priority] of hostRulePriorities(args.extraZoneNames ?? [])) {
+        httpRules[host] = new aws.lb.ListenerRule(
+          `${name}-http-${host}`,
+          {
+            listenerArn: http.arn,
+            priority,
+            conditions: [{ hostHeader: { values: [host] } }],
+            actions: forward,
+            tags: this.tags(args, `${name}-http-${host}`),
+          },
+          { parent: this, dependsOn: [attachment] },
+        );
+      }
+    }
+    return { listeners: { http, https: httpsListener }, httpRules };
   }
 
-  /** Step 5: the private zone (given or created), the alias record, and the extra zones. */
-  private createDns(name: string, args: PrivateLambdaServiceArgs) {
+  /**
+   * Step 5: the private zone (given or created), the alias record, the extra zones, and their
+   * associations with [extraVpcIds]. A created zone lists only [vpcId] inline and ignores later
+   * changes to that list: inline `vpcs` are exclusive, so without `ignoreChanges` the next update
+   * would remove every association made by a `ZoneAssociation` (here or in another stack).
+   */
+  private createDns(name: string, args: PrivateLambdaServiceArgs, vpcId: pulumi.Output<string>) {
     const parent = { parent: this };
-    const newZone = (zone: string, resourceName: string): aws.route53.Zone =>
-      new aws.route53.Zone(
+    const zoneAssociations: aws.route53.ZoneAssociation[] = [];
+    const newZone = (zone: string, resourceName: string): aws.route53.Zone => {
+      const created = new aws.route53.Zone(
         resourceName,
         {
           name: zone,
           comment: `Private zone of ${name}`,
-          vpcs: [{ vpcId: args.vpcId }],
+          vpcs: [{ vpcId }],
           tags: this.tags(args, resourceName),
         },
-        parent,
+        { parent: this, ignoreChanges: ["vpcs"] },
       );
+      for (const [i, extraVpc] of (args.extraVpcIds ?? []).entries()) {
+        zoneAssociations.push(
+          new aws.route53.ZoneAssociation(
+            `${resourceName}-${typeof extraVpc === "string" ? extraVpc : `vpc${i}`}`,
+            { zoneId: created.zoneId, vpcId: extraVpc },
+            parent,
+          ),
+        );
+      }
+      return created;
+    };
     const aliasTo = (zoneId: pulumi.Input<string>, recordName: string, resourceName: string): aws.route53.Record =>
       new aws.route53.Record(
         resourceName,
@@ -664,10 +912,12 @@ export class PrivateLambdaService extends pulumi.ComponentResource {
         : undefined;
     const zoneId = zone === undefined ? pulumi.output(args.privateZoneId as pulumi.Input<string>) : zone.zoneId;
     const record = aliasTo(zoneId, args.hostname, `${name}-dns`);
+    const extraZones: Record<string, aws.route53.Zone> = {};
     for (const extra of args.extraZoneNames ?? []) {
-      aliasTo(newZone(extra, `${name}-zone-${extra}`).zoneId, extra, `${name}-dns-${extra}`);
+      extraZones[extra] = newZone(extra, `${name}-zone-${extra}`);
+      aliasTo(extraZones[extra].zoneId, extra, `${name}-dns-${extra}`);
     }
-    return { zone, zoneId, record };
+    return { zone, zoneId, record, extraZones, zoneAssociations };
   }
 }
 

@@ -1,10 +1,77 @@
 /**
  * Pure checks for {@link PrivateLambdaServiceArgs}. Nothing here touches Pulumi's runtime, so the
  * rules can be unit-tested directly. Values that are still `Output`s when the component is built
- * cannot be checked here; the component re-checks the ones that matter (ingress CIDR blocks) when
- * they resolve.
+ * cannot be checked here; the component re-checks the ones that matter (ingress CIDR blocks against
+ * the VPC's own, the subnets' zones, the VPC's DNS attributes, the public zone) when they resolve.
+ *
+ * AWS's input limits (name lengths, tag rules, DNS name lengths, environment size) come from
+ * `policy/awsConstraints.ts`, the module the policy pack checks every program with: what this
+ * component refuses and what the pack refuses are the same rules.
  */
+import {
+  ACM_DOMAIN_NAME_MAX,
+  LAMBDA_ENVIRONMENT_MAX_BYTES,
+  LAMBDA_LAYERS_MAX,
+  lambdaEnvironmentBytes,
+  NAME_RULES,
+  nameProblems,
+  ingressCidrProblem,
+  parseCidr,
+  type IngressCidrOptions,
+  type TagRule,
+  tagProblems,
+} from "../policy/awsConstraints";
 import type { PrivateLambdaServiceArgs } from "./privateLambdaService";
+
+/**
+ * The children Pulumi names after the component (`${name}${suffix}` plus 7 random characters), by
+ * type: the names AWS limits. The longest limit relative to its suffix, the load balancer's
+ * (32 = name + 4 + 8), makes {@link COMPONENT_NAME_MAX}.
+ */
+export const AUTONAMED_CHILDREN: readonly (readonly [type: string, suffix: string])[] = [
+  ["aws:lb/loadBalancer:LoadBalancer", "-alb"],
+  ["aws:lb/targetGroup:TargetGroup", "-tg"],
+  ["aws:lambda/function:Function", "-fn"],
+  ["aws:iam/role:Role", "-fn-role"],
+  ["aws:iam/rolePolicy:RolePolicy", "-fn-policy"],
+  ["aws:ec2/securityGroup:SecurityGroup", "-sg"],
+  ["aws:secretsmanager/secret:Secret", "-secret"],
+];
+
+/** The log group's `namePrefix`, completed by the provider. */
+export function logGroupNamePrefix(name: string): string {
+  return `/aws/lambda/${name}-`;
+}
+
+/** The longest component name whose children's generated names all fit AWS's limits. */
+export const COMPONENT_NAME_MAX = 20;
+
+/** Room kept in Lambda's 4 KB environment for `SECRET_ARN` (`,"SECRET_ARN":"arn:aws:secretsmanager:…"`). */
+export const SECRET_ARN_ENVIRONMENT_BYTES = 160;
+
+/**
+ * Checks the component's name: letters, digits and hyphens, and short enough that every child
+ * Pulumi names after it fits AWS's name limits.
+ *
+ * @throws Error naming the child whose name would not fit.
+ */
+export function validateName(name: string): void {
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name)) {
+    throw new Error(
+      `The component name "${name}" must be letters, digits and hyphens, not beginning or ending with a hyphen: ` +
+        `its children's AWS names are made from it.`,
+    );
+  }
+  const problems = [
+    ...AUTONAMED_CHILDREN.flatMap(([type, suffix]) => nameProblems(NAME_RULES[type], {}, `${name}${suffix}`)),
+    ...nameProblems(NAME_RULES["aws:cloudwatch/logGroup:LogGroup"], { prefix: logGroupNamePrefix(name) }),
+  ];
+  if (problems.length > 0) {
+    throw new Error(
+      `The component name "${name}" is too long or not allowed (use at most ${COMPONENT_NAME_MAX} characters): ${problems[0]}`,
+    );
+  }
+}
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -77,29 +144,108 @@ export function isOpenCidr(cidr: string): boolean {
 }
 
 /**
- * Checks one ingress CIDR block: well-formed IPv4 or IPv6, and never open to every address.
+ * Checks one ingress CIDR block. Without `options` (the check before anything is known about the
+ * VPC): well formed, not /0, not wider than /8 (IPv4) or /32 (IPv6) unless private. With `options`
+ * (when the VPC's blocks are known): also no public addresses outside `ownBlocks` unless
+ * `allowPublic`.
  *
  * @returns `"ipv4"` or `"ipv6"`, so the caller can choose the matching rule field.
- * @throws Error for an open or malformed block.
+ * @throws Error for a malformed, open, too wide or (with `options`) public block.
  */
-export function checkIngressCidr(cidr: string): "ipv4" | "ipv6" {
-  if (isOpenCidr(cidr)) {
+export function checkIngressCidr(cidr: string, options?: IngressCidrOptions): "ipv4" | "ipv6" {
+  const problem = ingressCidrProblem(
+    cidr,
+    options === undefined
+      ? { allowPublic: true }
+      : { optIn: "set allowPublicCidrs: true (config key allowPublicCidrs)", ...options },
+  );
+  if (problem !== undefined) {
     throw new Error(
-      `Ingress from "${cidr}" is refused: a /0 block opens the service to every address. ` +
-        `PrivateLambdaService is private; allow the VPC's CIDR, specific CIDR blocks or security groups.`,
+      problem.startsWith("Ingress from") && isOpenCidr(cidr)
+        ? `${problem} PrivateLambdaService is private; allow the VPC's CIDR, specific CIDR blocks or security groups.`
+        : problem,
     );
   }
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (v4) {
-    const octets = v4.slice(1, 5).map(Number);
-    const prefix = Number(v4[5]);
-    if (octets.every((o) => o <= 255) && prefix <= 32) {
-      return "ipv4";
-    }
-  } else if (/^[0-9a-fA-F:]+:[0-9a-fA-F:.]*\/(\d{1,3})$/.test(cidr) && Number(cidr.split("/")[1]) <= 128) {
-    return "ipv6";
+  return (parseCidr(cidr.trim()) as { family: "ipv4" | "ipv6" }).family;
+}
+
+/**
+ * The problem with the component's VPC, or `undefined`: a private hosted zone resolves only in VPCs
+ * with DNS support and DNS hostnames both turned on.
+ */
+export function vpcDnsProblem(vpc: {
+  id: string;
+  enableDnsSupport?: boolean;
+  enableDnsHostnames?: boolean;
+}): string | undefined {
+  if (vpc.enableDnsSupport === true && vpc.enableDnsHostnames === true) {
+    return undefined;
   }
-  throw new Error(`Ingress CIDR block "${cidr}" is not a valid IPv4 or IPv6 CIDR block (for example "10.0.0.0/16").`);
+  return (
+    `VPC ${vpc.id} has enableDnsSupport=${vpc.enableDnsSupport} and enableDnsHostnames=${vpc.enableDnsHostnames}: ` +
+    `a private hosted zone resolves only in VPCs with both turned on, so the service's name would not resolve. ` +
+    `Turn both on (aws ec2 modify-vpc-attribute --vpc-id ${vpc.id} --enable-dns-support '{"Value":true}', then ` +
+    `--enable-dns-hostnames '{"Value":true}') or use another VPC.`
+  );
+}
+
+/**
+ * The problem with the ALB's subnets, or `undefined`: all must be subnets of `vpcId`, in at least
+ * two Availability Zones (an ALB refuses fewer).
+ */
+export function subnetsProblem(
+  vpcId: string,
+  subnets: readonly { id: string; vpcId: string; availabilityZone: string }[],
+): string | undefined {
+  const foreign = subnets.filter((s) => s.vpcId !== vpcId);
+  if (foreign.length > 0) {
+    return `subnetIds must be subnets of ${vpcId}; ${foreign.map((s) => `${s.id} is in ${s.vpcId}`).join(", ")}.`;
+  }
+  const zones = new Set(subnets.map((s) => s.availabilityZone));
+  if (zones.size < 2) {
+    return (
+      `subnetIds must be in at least 2 Availability Zones (an ALB needs two); ` +
+      `${subnets.map((s) => s.id).join(", ")} ${subnets.length === 1 ? "is" : "are all"} in ${[...zones].join(", ")}.`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The problem with the zone for the certificate's validation record, or `undefined`: it must be a
+ * public zone (ACM cannot validate through a private one; validation would wait for its timeout)
+ * containing the hostname.
+ */
+export function certificateZoneProblem(
+  zone: { zoneId: string; name: string; privateZone?: boolean },
+  hostname: string,
+): string | undefined {
+  if (zone.privateZone === true) {
+    return (
+      `certificateZoneId ${zone.zoneId} (${zone.name}) is a private hosted zone: ACM validates certificates only ` +
+      `through records in a public zone. Give the public zone of ${hostname}'s domain.`
+    );
+  }
+  if (!isWithinDomain(hostname, zone.name)) {
+    return (
+      `certificateZoneId ${zone.zoneId} is the zone of ${zone.name}, which does not contain ${hostname}: ACM could ` +
+      `not be validated by records in it.`
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The tag rule the component's tags must meet: every child gets them, so the strictest service's
+ * characters apply, and Route 53 (10 tags) when the component creates hosted zones.
+ */
+export function componentTagRule(createsZones: boolean): TagRule {
+  return {
+    service: createsZones ? "Route 53" : "AWS",
+    maxTags: createsZones ? 10 : 50,
+    restrictedCharacters: true,
+    charactersRefusedBy: "AWS (IAM, Lambda, ELB, Secrets Manager, ACM, CloudWatch)",
+  };
 }
 
 /**
@@ -109,9 +255,14 @@ export function checkIngressCidr(cidr: string): "ipv4" | "ipv6" {
  * the length of lists); a value that is still an `Output` passes here.
  *
  * @param args - The component's arguments.
+ * @param name - The component's name, when its children's generated names should be checked too.
  * @throws Error with a message naming the offending argument(s).
  */
-export function validateArgs(args: PrivateLambdaServiceArgs): void {
+export function validateArgs(args: PrivateLambdaServiceArgs, name?: string): void {
+  if (name !== undefined) {
+    validateName(name);
+  }
+
   // The function.
   if (typeof args.entry !== "string" || args.entry.trim() === "") {
     throw new Error("[entry] is required: the path of the module that exports callbackFactory().");
@@ -140,6 +291,21 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
     }
   }
 
+  const knownEnvironment = Object.fromEntries(
+    Object.entries(args.environment ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+  const environmentBytes = lambdaEnvironmentBytes(knownEnvironment);
+  const reserve = args.secrets === undefined ? 0 : SECRET_ARN_ENVIRONMENT_BYTES;
+  if (environmentBytes + reserve > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+    throw new Error(
+      `environment measures ${environmentBytes} bytes as JSON${reserve > 0 ? ` (plus about ${reserve} for SECRET_ARN)` : ""}, ` +
+        `over Lambda's limit of ${LAMBDA_ENVIRONMENT_MAX_BYTES} for all variables together: ship large data as [files].`,
+    );
+  }
+  if ((args.layers?.length ?? 0) > LAMBDA_LAYERS_MAX) {
+    throw new Error(`layers lists ${args.layers?.length} layers; Lambda allows ${LAMBDA_LAYERS_MAX}.`);
+  }
+
   // The secret: optional, but when given it must hold something.
   if (args.secrets !== undefined) {
     const secretNames = Object.keys(args.secrets);
@@ -161,16 +327,36 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
   }
 
   // The network.
-  const subnets = args.subnetIds ?? [];
-  if (subnets.length < 2) {
-    throw new Error(
-      `subnetIds must list at least 2 subnets (in different Availability Zones) for the ALB; got ${subnets.length}.`,
-    );
+  if (Array.isArray(args.subnetIds) || args.subnetIds === undefined) {
+    const subnets = (args.subnetIds as unknown[] | undefined) ?? [];
+    if (subnets.length < 2) {
+      throw new Error(
+        `subnetIds must list at least 2 subnets (in different Availability Zones) for the ALB; got ${subnets.length}.`,
+      );
+    }
   }
   for (const cidr of args.allowedCidrBlocks ?? []) {
     if (typeof cidr === "string") {
       checkIngressCidr(cidr);
     }
+  }
+  if (args.allowPublicCidrs !== undefined && args.allowedCidrBlocks === undefined) {
+    throw new Error(
+      "[allowPublicCidrs] needs [allowedCidrBlocks]: without them only the VPC's own CIDR block is allowed.",
+    );
+  }
+  const extraVpcs = args.extraVpcIds ?? [];
+  for (const vpc of extraVpcs) {
+    if (typeof vpc === "string" && !/^vpc-[0-9a-f]+$/.test(vpc)) {
+      throw new Error(`extraVpcIds entry "${vpc}" is not a VPC ID (vpc-…).`);
+    }
+  }
+  const knownVpcs = extraVpcs.filter((v): v is string => typeof v === "string");
+  if (
+    new Set(knownVpcs).size !== knownVpcs.length ||
+    (typeof args.vpcId === "string" && knownVpcs.includes(args.vpcId))
+  ) {
+    throw new Error("extraVpcIds must not repeat a VPC or contain [vpcId] itself.");
   }
   for (const sg of args.allowedSecurityGroupIds ?? []) {
     if (typeof sg === "string" && !/^sg-[0-9a-f]+$/.test(sg)) {
@@ -209,6 +395,22 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
   }
   if (new Set([args.hostname, ...extraZones]).size !== extraZones.length + 1) {
     throw new Error("extraZoneNames must not repeat a name or contain the hostname itself.");
+  }
+  const createsZones = args.privateZoneId === undefined || extraZones.length > 0;
+  if (extraVpcs.length > 0 && !createsZones) {
+    throw new Error(
+      "[extraVpcIds] associates the zones the component creates with more VPCs, but with [privateZoneId] and no " +
+        "[extraZoneNames] it creates none: associate the given zone where it is managed.",
+    );
+  }
+
+  // Tags: every child gets them (plus Name), so the strictest rules apply.
+  const tagRule = componentTagRule(createsZones);
+  const tagErrors = tagProblems(tagRule, { ...args.tags, Name: "name" });
+  if (tagErrors.length > 0) {
+    throw new Error(
+      `tags: ${tagErrors[0]} The component puts its tags (and a Name tag) on every child${createsZones ? ", hosted zones included" : ""}.`,
+    );
   }
 
   // HTTPS.
@@ -254,6 +456,18 @@ export function validateArgs(args: PrivateLambdaServiceArgs): void {
     throw new Error(
       "extraZoneNames are served over plain HTTP (the certificate does not name them), but HTTP redirects to HTTPS: " +
         "set redirectHttpToHttps to false.",
+    );
+  }
+  if (https && args.redirectHttpToHttps === false && extraZones.length === 0) {
+    throw new Error(
+      "redirectHttpToHttps: false forwards plain HTTP only for the legacy names in [extraZoneNames], and there are " +
+        "none: :80 would still redirect everything. Leave redirectHttpToHttps unset.",
+    );
+  }
+  if (byValidation && args.hostname.length > ACM_DOMAIN_NAME_MAX) {
+    throw new Error(
+      `hostname "${args.hostname}" is ${args.hostname.length} characters; ACM issues certificates only for a first ` +
+        `domain name of at most ${ACM_DOMAIN_NAME_MAX}. Use a shorter hostname, or an existing certificate ([certificateArn]).`,
     );
   }
 }

@@ -65,11 +65,18 @@ describe("the graph", () => {
     expect(plain(one(T.sg, "status-sg").inputs).vpcId).toBe(cfg.vpcId);
   });
 
-  it("lets only the configured CIDR block reach HTTP :80, without looking the VPC up", () => {
+  it("lets only the configured CIDR block reach HTTP :80, after checking the VPC and its subnets", () => {
     expect(run.mocks.ofType(T.ingress).map((r) => plain(r.inputs))).toEqual([
       expect.objectContaining({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: cfg.allowedCidrBlocks[0] }),
     ]);
-    expect(run.mocks.calls).toEqual([]);
+    // Read-only lookups while previewing: DNS attributes of the VPC (its private zone must resolve),
+    // and the subnets' zones (the ALB needs two).
+    expect(run.mocks.calls.map((c) => `${c.token} ${c.inputs.id}`).sort()).toEqual(
+      [
+        `aws:ec2/getVpc:getVpc ${cfg.vpcId}`,
+        ...cfg.subnetIds.map((id: string) => `aws:ec2/getSubnet:getSubnet ${id}`),
+      ].sort(),
+    );
   });
 
   it("forwards :80 to a lambda target group with the /healthz health check and single-value headers", () => {

@@ -8,11 +8,20 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { installPulumiMocks, type PulumiMockHarness, settled, unwrap } from "../../tests/support/pulumiMocks";
+import {
+  installPulumiMocks,
+  type PulumiMockHarness,
+  settled,
+  subnetsIn,
+  unwrap,
+} from "../../tests/support/pulumiMocks";
 import { parseStackFile, type StackFile } from "../../tests/support/pulumiStack";
 import { PROJECT } from "./service";
 
 export const EXAMPLE_DIR = __dirname;
+
+/** The primary block of the example stack's VPC, as the mocks answer `getVpc`. */
+export const EXAMPLE_VPC_CIDR = "10.20.0.0/16";
 
 /** The example stack file, parsed (`project` holds the `status-service:` keys). */
 export type ExampleStackFile = StackFile;
@@ -42,11 +51,15 @@ export async function runExampleStack(): Promise<ExampleRun> {
     Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
   );
   pulumi.runtime.setAllConfig(values, []);
+  const vpcId = String(file.project.vpcId);
   const mocks = await installPulumiMocks({
     project: PROJECT,
     stack: "example",
     region: file.region,
     accountId: file.accountId,
+    // The development account's VPC, which the proxy's dev stack uses too.
+    vpcCidrs: { [vpcId]: EXAMPLE_VPC_CIDR },
+    subnets: subnetsIn(vpcId, file.project.subnetIds as string[], file.region),
   });
   const program: StatusProgram = await import("./index");
   // The function registers only once its closure is serialized (pulumi#11113); a closure that

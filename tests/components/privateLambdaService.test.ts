@@ -16,6 +16,7 @@ import { functionEnvironment } from "../../components/privateLambdaService";
 import {
   installPulumiMocks,
   isSecretValue,
+  subnetsIn,
   plain,
   plaintextOccurrences,
   type PulumiMockHarness,
@@ -29,6 +30,7 @@ const VPC_ID = "vpc-0123456789abcdef0";
 const VPC_CIDR = "10.42.0.0/16";
 const SECRET_VALUE = "s3cret-api-token-for-tests";
 const GREETER = path.join(__dirname, "fixtures", "greeter.ts");
+const SUBNETS = ["subnet-0000000000000000a", "subnet-0000000000000000b"];
 
 let mocks: PulumiMockHarness;
 let components: typeof Components;
@@ -38,6 +40,11 @@ beforeAll(async () => {
     region: "eu-west-1",
     accountId: "123456789012",
     vpcCidrs: { [VPC_ID]: VPC_CIDR },
+    subnets: subnetsIn(VPC_ID, SUBNETS, "eu-west-1"),
+    zones: {
+      ZPUBLIC0001: { name: "example.com", privateZone: false },
+      ZPUBLIC0002: { name: "internal.example.com", privateZone: false },
+    },
   });
   // Imported after setMocks: nothing may register resources against the real engine.
   components = await import("../../components");
@@ -95,6 +102,18 @@ describe("defaults: HTTP only, a new private zone, ingress from the VPC's CIDR",
     // Nothing of this instance escaped the component.
     const stray = mocks.resources.filter((r) => r.name.startsWith(`${name}-`) && r.parent !== component.urn);
     expect(stray.map((r) => r.name)).toEqual([]);
+  });
+
+  it("names after itself exactly the children validateName checks (AUTONAMED_CHILDREN)", () => {
+    const { AUTONAMED_CHILDREN } = require("../../components/validation");
+    const { NAME_RULES } = require("../../policy/awsConstraints");
+    const component = mocks.find(T.component, name);
+    const generated = mocks
+      .childrenOf(component.urn)
+      .filter((r) => NAME_RULES[r.type]?.autonamed && r.inputs.name === undefined && r.inputs.namePrefix === undefined)
+      .map((r) => [r.type, r.name.slice(name.length)]);
+    expect(generated.sort()).toEqual([...AUTONAMED_CHILDREN].map((c: string[]) => [...c]).sort());
+    expect(b.get(T.logGroup, "-logs").inputs.namePrefix).toBe(`/aws/lambda/${name}-`);
   });
 
   it("has a generic type token and keeps stacks built under the old one by aliasing it", async () => {
@@ -416,16 +435,69 @@ describe("HTTPS with a given certificate", () => {
     expect(await unwrap(b.svc.url)).toBe("https://svc.internal.example.com/");
   });
 
-  it("takes another TLS policy, and can forward :80 instead of redirecting", async () => {
-    const c = await build("tls-opts", {
-      certificateArn,
-      sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
-      redirectHttpToHttps: false,
-    });
+  it("takes another TLS policy", async () => {
+    const c = await build("tls-opts", { certificateArn, sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" });
     expect(c.get(T.listener, "-https").inputs.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
-    expect(plain(c.get(T.listener, "-http").inputs).defaultActions).toEqual([
-      { type: "forward", targetGroupArn: expect.stringContaining(":targetgroup/tls-opts-tg/") },
+    expect(c.of(T.listenerRule)).toEqual([]);
+    expect(c.svc.httpRules).toEqual({});
+  });
+});
+
+describe("plain HTTP only for the legacy names", () => {
+  const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+  const legacy = ["hipchat.example.net", "chat.example.org"];
+  let b: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    b = await build("legacy-http", { certificateArn, extraZoneNames: legacy, redirectHttpToHttps: false });
+  });
+
+  it("keeps :80's default action a redirect to HTTPS, so the service's own name never answers in plain HTTP", () => {
+    expect(plain(b.get(T.listener, "-http").inputs).defaultActions).toEqual([
+      { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } },
     ]);
+  });
+
+  it("forwards plain HTTP for exactly the legacy names, one host-header rule each, exposed as httpRules", async () => {
+    const httpArn = await unwrap(b.svc.listeners.http.arn);
+    const tgArn = await unwrap(b.svc.targetGroup.arn);
+    const rules = b.of(T.listenerRule).map((r) => plain(r.inputs));
+    expect(rules.map((r) => r.conditions)).toEqual(
+      expect.arrayContaining(legacy.map((host) => [{ hostHeader: { values: [host] } }])),
+    );
+    expect(rules).toHaveLength(legacy.length);
+    for (const rule of rules) {
+      expect(rule).toMatchObject({ listenerArn: httpArn, actions: [{ type: "forward", targetGroupArn: tgArn }] });
+      expect(rule.priority).toBeGreaterThanOrEqual(1);
+      expect(rule.priority).toBeLessThanOrEqual(50000);
+    }
+    expect(new Set(rules.map((r) => r.priority)).size).toBe(legacy.length);
+    expect(Object.keys(b.svc.httpRules).sort()).toEqual([...legacy].sort());
+    for (const host of legacy) {
+      expect(await unwrap(b.svc.httpRules[host].listenerArn)).toBe(httpArn);
+      // Registered after the function is attached, like the listeners.
+      expect(b.get(T.listenerRule, `-http-${host}`).dependencies).toContain(b.get(T.attachment, "-tg-attachment").urn);
+    }
+  });
+
+  it("gives each name a priority of its own that does not move when names are added, removed or reordered", () => {
+    const { hostRulePriorities } = require("../../components/privateLambdaService");
+    const two: Map<string, number> = hostRulePriorities(legacy);
+    const more: Map<string, number> = hostRulePriorities([
+      "zzz.example.com",
+      ...[...legacy].reverse(),
+      "a.example.com",
+    ]);
+    for (const host of legacy) {
+      expect(more.get(host)).toBe(two.get(host));
+    }
+  });
+
+  it("forwards everything on :80 without HTTPS, with no rules", async () => {
+    const c = await build("legacy-plain", { extraZoneNames: ["hipchat.example.net"] });
+    expect(plain(c.get(T.listener, "-http").inputs).defaultActions).toEqual([
+      { type: "forward", targetGroupArn: expect.stringContaining(":targetgroup/legacy-plain-tg/") },
+    ]);
+    expect(c.of(T.listenerRule)).toEqual([]);
   });
 });
 
@@ -455,11 +527,33 @@ describe("HTTPS with a certificate validated by DNS", () => {
     expect(https.propertyDependencies.certificateArn).toContain(validation.urn);
   });
 
+  it("waits at most 30 minutes for validation, and never deletes the record another stack may share", async () => {
+    const b = await build("tls-share", { certificateZoneId: "ZPUBLIC0001" });
+    expect(b.get(T.certValidation, "-cert-validation").options.customTimeouts).toEqual({
+      create: "30m",
+      update: "",
+      delete: "",
+    });
+    const record = b.get(T.record, "-cert-dns");
+    // ACM's record is the same for every stack of the account with this hostname.
+    expect(record.inputs.allowOverwrite).toBe(true);
+    expect(record.options.retainOnDelete).toBe(true);
+    // The zone is checked (a public zone, holding the hostname) before the record is written.
+    expect(
+      mocks.calls.filter((c) => c.token === "aws:route53/getZone:getZone" && c.inputs.zoneId === "ZPUBLIC0001"),
+    ).not.toEqual([]);
+  });
+
   it("creates the validation record through the DNS-account provider when given", async () => {
     const dnsProvider = new aws.Provider("dns-test", { region: "us-east-1" });
     const b = await build("tls-xacct", { certificateZoneId: "ZPUBLIC0002", dnsProvider });
     const record = b.get(T.record, "-cert-dns");
     expect(record.provider).toMatch(/::pulumi:providers:aws::dns-test::/);
+    // The zone is looked up in that account too.
+    const lookup = mocks.calls.find(
+      (c) => c.token === "aws:route53/getZone:getZone" && c.inputs.zoneId === "ZPUBLIC0002",
+    );
+    expect(lookup?.provider).toMatch(/::pulumi:providers:aws::dns-test::/);
     // Everything else stays on the component's provider.
     expect(b.get(T.cert, "-cert").provider).toBe("");
     expect(b.get(T.record, "-dns").provider).toBe("");
@@ -467,13 +561,12 @@ describe("HTTPS with a certificate validated by DNS", () => {
 });
 
 describe("ingress from security groups and CIDR blocks", () => {
-  it("opens the listener ports to exactly those sources, without looking the VPC up", async () => {
-    const before = mocks.calls.length;
+  it("opens the listener ports to exactly those sources, and no rule for the VPC's block", async () => {
     const b = await build("ingress", {
       allowedSecurityGroupIds: ["sg-0aaaaaaaaaaaaaaa1"],
       allowedCidrBlocks: ["10.9.0.0/24", "fd00:1234::/56"],
     });
-    expect(mocks.calls.slice(before).filter((c) => c.token === "aws:ec2/getVpc:getVpc")).toEqual([]);
+    expect(b.of(T.ingress).map((r) => r.name)).not.toContain("ingress-in-80-vpc");
     const rules = b.of(T.ingress).map((r) => plain(r.inputs));
     const summary = rules
       .map((r) => `${r.fromPort} ${r.cidrIpv4 ?? ""}${r.cidrIpv6 ?? ""}${r.referencedSecurityGroupId ?? ""}`)
@@ -482,6 +575,35 @@ describe("ingress from security groups and CIDR blocks", () => {
     for (const rule of rules) {
       expect(rule).toMatchObject({ ipProtocol: "tcp", toPort: rule.fromPort });
     }
+  });
+
+  it("switching from the VPC default to a list holding the same block updates the rule in place, never duplicating it", async () => {
+    const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+    const b = await build("switch", {
+      certificateArn,
+      allowedCidrBlocks: [VPC_CIDR, "10.9.0.0/24"],
+      allowedSecurityGroupIds: ["sg-0aaaaaaaaaaaaaaa1"],
+    });
+    for (const port of [80, 443]) {
+      const first = b.get(T.ingress, `-in-${port}-${VPC_CIDR}`);
+      const second = b.get(T.ingress, `-in-${port}-10.9.0.0/24`);
+      const group = b.get(T.ingress, `-in-${port}-sg-0aaaaaaaaaaaaaaa1`);
+      // The first CIDR rule of each port takes over the VPC default's rule of that port (an alias)…
+      expect(first.options.aliases).toEqual([`switch-in-${port}-vpc`]);
+      expect(second.options.aliases).toEqual([]);
+      expect(group.options.aliases).toEqual([]);
+      // …and the next waits for it, so an update never authorises one block twice.
+      expect(second.dependencies).toContain(first.urn);
+      for (const rule of [first, second, group]) {
+        expect(rule.options.deleteBeforeReplace).toBe(true);
+      }
+    }
+    // In the default mode, the rules are the ones aliased to.
+    const d = await build("switch-default", { certificateArn });
+    expect(d.of(T.ingress).map((r) => [r.name, r.options.aliases])).toEqual([
+      ["switch-default-in-80-vpc", []],
+      ["switch-default-in-443-vpc", []],
+    ]);
   });
 });
 
@@ -515,6 +637,40 @@ describe("options", () => {
     expect(b.get(T.logGroup, "-logs").inputs.retentionInDays).toBe(90);
     expect(b.get(T.secret, "-secret").inputs.recoveryWindowInDays).toBe(0);
     expect(b.get(T.alb, "-alb").inputs.tags).toEqual({ Team: "chatops", Name: "opts-fn-alb" });
+  });
+
+  it("associates every created zone with extraVpcIds, and ignores the zones' own VPC list after creation", async () => {
+    const b = await build("shared", {
+      extraZoneNames: ["hipchat.example.net"],
+      extraVpcIds: ["vpc-0bbbbbbbbbbbbbbb1", "vpc-0bbbbbbbbbbbbbbb2"],
+    });
+    const zones = [b.get(T.zone, "-zone"), b.get(T.zone, "-zone-hipchat.example.net")];
+    for (const zone of zones) {
+      expect(plain(zone.inputs).vpcs).toEqual([{ vpcId: VPC_ID }]);
+      expect(zone.options.ignoreChanges).toEqual(["vpcs"]);
+    }
+    const associations = b.of(T.zoneAssociation).map((a) => plain(a.inputs));
+    const zoneIds = await Promise.all([
+      unwrap(b.svc.zone!.zoneId),
+      unwrap(b.svc.extraZones["hipchat.example.net"].zoneId),
+    ]);
+    expect(associations.map((a) => `${a.zoneId} ${a.vpcId}`).sort()).toEqual(
+      zoneIds.flatMap((z) => [`${z} vpc-0bbbbbbbbbbbbbbb1`, `${z} vpc-0bbbbbbbbbbbbbbb2`]).sort(),
+    );
+    expect(b.svc.zoneAssociations).toHaveLength(4);
+    // Without extraVpcIds a zone still ignores its VPC list: associations made elsewhere survive.
+    expect((await build("unshared")).get(T.zone, "-zone").options.ignoreChanges).toEqual(["vpcs"]);
+  });
+
+  it("keeps generated names within AWS's limits: names Pulumi makes from a 20-character component name fit", async () => {
+    const b = await build("a234567890123456789z");
+    const { runPoliciesOnResources, formatViolations } = require("../../policy/testing");
+    const own = mocks.resources.filter((r) => r.name.startsWith("a234567890123456789z"));
+    const violations = runPoliciesOnResources(own.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+    expect(
+      formatViolations(violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")),
+    ).toBe("");
+    expect(b.of(T.alb)).toHaveLength(1);
   });
 
   it("creates one private zone per extra name, its apex an alias for the ALB", async () => {
@@ -571,7 +727,27 @@ describe("without secrets", () => {
   });
 });
 
+describe("descriptions within Lambda's 256 characters", () => {
+  it("names the hostname when it fits, and drops it when it would not", () => {
+    const { functionDescription } = require("../../components/privateLambdaService");
+    expect(functionDescription("svc", "svc.internal.example.com")).toBe(
+      "svc: served by an internal ALB at svc.internal.example.com.",
+    );
+    const long = `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.com`;
+    expect(functionDescription("a".repeat(20), long)).toBe(`${"a".repeat(20)}: served by an internal ALB.`);
+  });
+});
+
 describe("refusals", () => {
+  it("refuses a name whose children's generated AWS names would not fit, before creating anything", () => {
+    expect(() => new components.PrivateLambdaService("bad-name-of-21-chars1", baseArgs())).toThrow(
+      /The component name "bad-name-of-21-chars1" is too long .* its load balancer name is 33 characters, over AWS's limit of 32/,
+    );
+    expect(() => new components.PrivateLambdaService("bad_underscore", baseArgs())).toThrow(
+      /must be letters, digits and hyphens/,
+    );
+  });
+
   it("refuses invalid arguments in the constructor, as a ResourceError naming the problem", () => {
     expect(
       () =>
@@ -595,5 +771,11 @@ describe("refusals", () => {
     await expect(unwrap(functionEnvironment({ LEAK: pulumi.secret("b") }, undefined))).rejects.toThrow(
       "environment.LEAK is a secret",
     );
+    // Lambda's 4 KB counts SECRET_ARN and every Output, known only now.
+    await expect(
+      unwrap(
+        functionEnvironment({ BIG: pulumi.output("x".repeat(4000)) }, `arn:aws:secretsmanager:${"r".repeat(100)}`),
+      ),
+    ).rejects.toThrow(/environment variables measure \d+ bytes as JSON, over Lambda's limit of 4096/);
   });
 });

@@ -98,6 +98,30 @@ describe("loadStackConfig", () => {
     });
   });
 
+  it("defaults the concurrency ceiling to 50, and reads the network keys", () => {
+    expect(load(minimal()).reservedConcurrency).toBe(50);
+    expect(
+      load({
+        ...minimal(),
+        reservedConcurrency: "20",
+        allowedCidrBlocks: ["203.0.113.0/24"],
+        allowPublicCidrs: "true",
+        extraVpcIds: ["vpc-0123456789abcdef1"],
+      }),
+    ).toMatchObject({
+      reservedConcurrency: 20,
+      allowPublicCidrs: true,
+      extraVpcIds: ["vpc-0123456789abcdef1"],
+    });
+  });
+
+  it("reads an account without a VPC: neither vpcId nor subnetIds, optionally the new VPC's block", () => {
+    const cfg = load({ ...minimal(), vpcId: undefined, subnetIds: undefined, vpcCidrBlock: "10.99.0.0/16" });
+    expect(cfg.vpcId).toBeUndefined();
+    expect(cfg.subnetIds).toBeUndefined();
+    expect(cfg.vpcCidrBlock).toBe("10.99.0.0/16");
+  });
+
   it("reads the DNS-validation keys", () => {
     const cfg = load({
       ...minimal(),
@@ -113,7 +137,42 @@ describe("loadStackConfig", () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ["a missing vpcId", { vpcId: undefined }, "Config hipchat-proxy:vpcId is required."],
+    [
+      "subnetIds without vpcId",
+      { vpcId: undefined },
+      "Config hipchat-proxy:subnetIds needs hipchat-proxy:vpcId: set both (an existing VPC and its private subnets), or neither (the program creates a VPC).",
+    ],
+    ["vpcId without subnetIds", { subnetIds: undefined }, "Config hipchat-proxy:vpcId needs hipchat-proxy:subnetIds"],
+    [
+      "a VPC block for an existing VPC",
+      { vpcCidrBlock: "10.1.0.0/16" },
+      "Config hipchat-proxy:vpcCidrBlock applies only to the VPC the program creates",
+    ],
+    [
+      "a public VPC block",
+      { vpcId: undefined, subnetIds: undefined, vpcCidrBlock: "8.8.0.0/16" },
+      'Config hipchat-proxy:vpcCidrBlock is invalid: VPC CIDR block "8.8.0.0/16" must be private',
+    ],
+    [
+      "a VPC block larger than AWS allows",
+      { vpcId: undefined, subnetIds: undefined, vpcCidrBlock: "10.0.0.0/8" },
+      "must be an IPv4 network address from /16 to /24",
+    ],
+    [
+      "a zero concurrency",
+      { reservedConcurrency: "0" },
+      "Config hipchat-proxy:reservedConcurrency must be an integer from 1 to 1000, got 0.",
+    ],
+    [
+      "allowPublicCidrs without blocks",
+      { allowPublicCidrs: "true" },
+      "Config hipchat-proxy:allowPublicCidrs needs hipchat-proxy:allowedCidrBlocks.",
+    ],
+    [
+      "a malformed extra VPC",
+      { extraVpcIds: ["vpc-x"] },
+      'Config hipchat-proxy:extraVpcIds must list VPC IDs (vpc-…), got "vpc-x".',
+    ],
     ["a malformed vpcId", { vpcId: "my-vpc" }, 'Config hipchat-proxy:vpcId must be a VPC ID (vpc-…), got "my-vpc".'],
     [
       "subnetIds that are not JSON",

@@ -105,10 +105,23 @@ export function describeStack(stack: StackName): void {
         /0\.0\.0\.0\/0|::\/0/.test(JSON.stringify(plain({ ...r.inputs, code: undefined }))),
       );
       expect(open.map((r) => r.name)).toEqual([]);
-      // The VPC lookup is the only provider function the program calls, and only when it needs it.
-      expect(new Set(run.mocks.calls.map((c) => c.token))).toEqual(
-        new Set(sources[0] === VPC_CIDRS[cfg.vpcId] ? ["aws:ec2/getVpc:getVpc"] : []),
+    });
+
+    it("checks the account while previewing: the VPC's DNS attributes, the subnets' zones, the public zone", () => {
+      // Read-only lookups, and nothing else: each a check the preview fails on with a message.
+      const lookups = run.mocks.calls.map((c) => `${c.token} ${c.inputs.id ?? c.inputs.zoneId}`);
+      expect(lookups.sort()).toEqual(
+        [
+          `aws:ec2/getVpc:getVpc ${cfg.vpcId}`,
+          ...cfg.subnetIds.map((id: string) => `aws:ec2/getSubnet:getSubnet ${id}`),
+          ...(cfg.publicZoneId === undefined ? [] : [`aws:route53/getZone:getZone ${cfg.publicZoneId}`]),
+        ].sort(),
       );
+      const zoneLookup = run.mocks.calls.find((c) => c.token === "aws:route53/getZone:getZone");
+      if (cfg.dnsRoleArn !== undefined) {
+        // The public zone is looked up where it lives, through the DNS account's provider.
+        expect(zoneLookup?.provider).toContain("::dns-account::");
+      }
     });
 
     it("listens on :443 with the TLS 1.3/1.2 PQ policy, and :80 redirects or forwards as configured", () => {
@@ -126,13 +139,30 @@ export function describeStack(stack: StackName): void {
         defaultActions: [{ type: "forward", targetGroupArn: tgArn }],
       });
       const plainHttp = listeners.find((l) => l.port === 80);
-      if (cfg.redirectHttpToHttps === false) {
+      const rules = run.mocks.ofType("aws:lb/listenerRule:ListenerRule").map((r) => plain(r.inputs));
+      if (!https()) {
         expect(plainHttp.defaultActions).toEqual([{ type: "forward", targetGroupArn: tgArn }]);
-      } else {
-        expect(plainHttp.defaultActions).toEqual([
-          { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } },
-        ]);
+        expect(rules).toEqual([]);
+        return;
       }
+      // With HTTPS, :80 never serves the service's own name in plain text…
+      expect(plainHttp.defaultActions).toEqual([
+        { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } },
+      ]);
+      // …and forwards plain HTTP only for the legacy names, when the stack asks for it.
+      const forwarded = cfg.redirectHttpToHttps === false ? (cfg.legacyHostnames ?? []) : [];
+      expect(rules.map((r) => r.conditions)).toEqual(
+        forwarded.map((host: string) => [{ hostHeader: { values: [host] } }]),
+      );
+      for (const rule of rules) {
+        expect(rule.actions).toEqual([{ type: "forward", targetGroupArn: tgArn }]);
+      }
+    });
+
+    it("caps the function's concurrency at the stack's reservedConcurrency (50 unless set)", () => {
+      expect(one("aws:lambda/function:Function").inputs.reservedConcurrentExecutions).toBe(
+        Number(cfg.reservedConcurrency ?? 50),
+      );
     });
 
     it("obtains the certificate as configured", () => {
@@ -152,6 +182,12 @@ export function describeStack(stack: StackName): void {
       });
       const validation = plain(one("aws:acm/certificateValidation:CertificateValidation").inputs);
       expect(validation.validationRecordFqdns).toEqual([record.name]);
+      // A deploy job fails within 30 minutes instead of waiting ACM's 75; the record, which every
+      // stack of the account with this hostname shares, outlives this stack.
+      expect(one("aws:acm/certificateValidation:CertificateValidation").options.customTimeouts?.create).toBe("30m");
+      const recordResource = run.mocks.find("aws:route53/record:Record", "hipchat-proxy-cert-dns");
+      expect(recordResource.options.retainOnDelete).toBe(true);
+      expect(recordResource.inputs.allowOverwrite).toBe(true);
       if (cfg.dnsRoleArn !== undefined) {
         // Through a second provider that chains from the stack's deploy role into the DNS account.
         const provider = run.mocks.find("pulumi:providers:aws", "dns-account");
@@ -215,6 +251,10 @@ export function describeStack(stack: StackName): void {
       expect(zones.map((z) => z.name).sort()).toEqual(expectedZones.sort());
       for (const zone of zones) {
         expect(zone.vpcs).toEqual([{ vpcId: cfg.vpcId }]);
+      }
+      // Associations made elsewhere (another VPC, another team) survive the next update.
+      for (const zone of run.mocks.ofType("aws:route53/zone:Zone")) {
+        expect(zone.options.ignoreChanges).toEqual(["vpcs"]);
       }
       for (const legacy of cfg.legacyHostnames ?? []) {
         expect(plain(run.mocks.find("aws:route53/record:Record", `hipchat-proxy-dns-${legacy}`).inputs)).toMatchObject({
@@ -292,9 +332,16 @@ export function describeStack(stack: StackName): void {
       });
     });
 
-    it("passes the guardrails policy pack (policy/) with no mandatory violation", () => {
+    it("passes the guardrails policy pack (policy/) with no mandatory violation, AWS's limits included", () => {
+      // The default provider adds the stack's aws:defaultTags to every resource: they count.
+      const provider = {
+        type: "pulumi:providers:aws",
+        name: "default",
+        urn: "urn:pulumi:stack::hipchat-proxy::pulumi:providers:aws::default",
+        props: { defaultTags: run.file.config["aws:defaultTags"] },
+      };
       const violations = runPoliciesOnResources(
-        run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })),
+        run.mocks.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs, provider })),
       );
       expect(formatViolations(violations.filter((v) => v.enforcementLevel === "mandatory"))).toBe("");
       // Advisory: log retention is always set; tags come from the component's own `Name` tags.

@@ -29,6 +29,61 @@ export interface RecordedResource {
   dependencies: string[];
   /** For each input property, the URNs its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The resource options the engine would see (mocks never apply them). */
+  options: RecordedOptions;
+}
+
+/** Resource options, as sent in the registration request. */
+export interface RecordedOptions {
+  /** Names of `aliases` given by name (`{ name }` specs), and URNs of those given as URNs. */
+  aliases: string[];
+  /** `customTimeouts`, as strings like "30m"; empty strings for unset ones. */
+  customTimeouts?: { create: string; update: string; delete: string };
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+}
+
+/** A VPC as `aws:ec2/getVpc:getVpc` answers it. */
+export interface MockVpc {
+  /** The primary IPv4 block. */
+  cidrBlock: string;
+  /** Further IPv4 blocks. Default: none. */
+  secondaryCidrBlocks?: string[];
+  /** The IPv6 block, if any. */
+  ipv6CidrBlock?: string;
+  /** Default: true. */
+  enableDnsSupport?: boolean;
+  /** Default: true. */
+  enableDnsHostnames?: boolean;
+}
+
+/** A subnet as `aws:ec2/getSubnet:getSubnet` answers it. */
+export interface MockSubnet {
+  vpcId: string;
+  availabilityZone: string;
+}
+
+/** A hosted zone as `aws:route53/getZone:getZone` answers it. */
+export interface MockZone {
+  /** The zone's domain, without a trailing dot. */
+  name: string;
+  privateZone: boolean;
+}
+
+/**
+ * Subnets of one VPC for the mocks, spread over Availability Zones `a`, `b`, `c`… of `region` in
+ * order (so two subnets are in two zones), or all in `zone` when given.
+ */
+export function subnetsIn(
+  vpcId: string,
+  ids: readonly string[],
+  region: string,
+  zone?: string,
+): Record<string, MockSubnet> {
+  return Object.fromEntries(
+    ids.map((id, i) => [id, { vpcId, availabilityZone: zone ?? `${region}${"abcdef"[i % 6]}` }]),
+  );
 }
 
 export interface PulumiMockOptions {
@@ -40,8 +95,38 @@ export interface PulumiMockOptions {
   /** Region and account that ARNs are built from. */
   region?: string;
   accountId?: string;
-  /** VPC ID → primary CIDR block, answered to `aws:ec2/getVpc:getVpc`. Any other VPC throws. */
+  /**
+   * VPC ID → primary CIDR block, answered to `aws:ec2/getVpc:getVpc` (DNS support and hostnames
+   * on). Shorthand for {@link vpcs}; any VPC in neither throws.
+   */
   vpcCidrs?: Record<string, string>;
+  /** VPC ID → what `aws:ec2/getVpc:getVpc` answers. */
+  vpcs?: Record<string, MockVpc>;
+  /**
+   * Subnet ID → what `aws:ec2/getSubnet:getSubnet` answers. A subnet not listed is answered from
+   * the program's config when `<project>:subnetIds` names it (in `<project>:vpcId`, in zone `a`, `b`…
+   * of the region in list order: the account as the stack file describes it); any other throws.
+   */
+  subnets?: Record<string, MockSubnet>;
+  /**
+   * Hosted zone ID → what `aws:route53/getZone:getZone` answers. A zone not listed is answered from
+   * the program's config when it is `<project>:publicZoneId` (a public zone named
+   * `<project>:publicZoneName`, default example.com); any other throws.
+   */
+  zones?: Record<string, MockZone>;
+}
+
+/** A config value of the program under test, parsed when it is JSON. */
+function configValue(project: string, key: string): unknown {
+  const raw = pulumi.runtime.allConfig()[`${project}:${key}`];
+  if (raw === undefined) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
 }
 
 export interface PulumiMockHarness {
@@ -155,6 +240,7 @@ function mockState(
   args: pulumi.runtime.MockResourceArgs,
   region: string,
   account: string,
+  network: { vpcs: Record<string, MockVpc>; subnets: Record<string, MockSubnet> },
 ): { id: string; state: Record<string, any> } {
   const { type, name, inputs } = args;
   const h = hex(`${type}::${name}`);
@@ -257,6 +343,36 @@ function mockState(
     }
     case "aws:acm/certificateValidation:CertificateValidation":
       return { id: `${plain(inputs.certificateArn)}-validation`, state };
+    case "awsx:ec2:Vpc": {
+      // A remote component: under mocks nothing inside it is created; its outputs come from here,
+      // and the VPC and subnets it would create are answered by getVpc/getSubnet like existing ones.
+      const vpcId = `vpc-${h}`;
+      const zones: string[] =
+        inputs.availabilityZoneNames ??
+        Array.from({ length: inputs.numberOfAvailabilityZones ?? 3 }, (_, i) => `${region}${"abcdef"[i]}`);
+      const specs: { type: string }[] = inputs.subnetSpecs ?? [{ type: "Private" }, { type: "Public" }];
+      const idsOf = (type: string) =>
+        specs.some((spec) => spec.type === type) ? zones.map((_, i) => `subnet-${hex(`${h}${type}${i}`)}`) : [];
+      const [privateSubnetIds, publicSubnetIds, isolatedSubnetIds] = ["Private", "Public", "Isolated"].map(idsOf);
+      network.vpcs[vpcId] = {
+        cidrBlock: inputs.cidrBlock ?? "10.0.0.0/16",
+        enableDnsSupport: inputs.enableDnsSupport ?? true,
+        enableDnsHostnames: inputs.enableDnsHostnames ?? false,
+      };
+      for (const ids of [privateSubnetIds, publicSubnetIds, isolatedSubnetIds]) {
+        Object.assign(network.subnets, subnetsIn(vpcId, ids, region));
+      }
+      return {
+        id: "",
+        state: { ...state, vpcId, privateSubnetIds, publicSubnetIds, isolatedSubnetIds, natGateways: [] },
+      };
+    }
+    case "aws:lb/listenerRule:ListenerRule": {
+      const arn = `arn:aws:elasticloadbalancing:${region}:${account}:listener-rule/app/${name}/${h}`;
+      return { id: arn, state: { ...state, arn } };
+    }
+    case "aws:route53/zoneAssociation:ZoneAssociation":
+      return { id: `${plain(inputs.zoneId)}:${plain(inputs.vpcId)}`, state: { ...state, owningAccount: account } };
     case "aws:lambda/permission:Permission":
       return {
         id: `${name}-${h.slice(0, 8)}`,
@@ -308,10 +424,18 @@ function mockState(
 export async function installPulumiMocks(options: PulumiMockOptions = {}): Promise<PulumiMockHarness> {
   const region = options.region ?? "eu-west-1";
   const account = options.accountId ?? "111111111111";
+  const project = options.project ?? "project";
   const resources: RecordedResource[] = [];
   const byKey = new Map<string, RecordedResource>();
   const calls: pulumi.runtime.MockCallArgs[] = [];
   const key = (type: string, name: string) => `${type}::${name}`;
+  const network = {
+    vpcs: {
+      ...Object.fromEntries(Object.entries(options.vpcCidrs ?? {}).map(([id, cidrBlock]) => [id, { cidrBlock }])),
+      ...options.vpcs,
+    } as Record<string, MockVpc>,
+    subnets: { ...options.subnets } as Record<string, MockSubnet>,
+  };
 
   await pulumi.runtime.setMocks(
     {
@@ -322,21 +446,67 @@ export async function installPulumiMocks(options: PulumiMockOptions = {}): Promi
           record.custom = args.custom ?? record.custom;
           record.provider = args.provider ?? "";
         }
-        return mockState(args, region, account);
+        return mockState(args, region, account, network);
       },
       call(args) {
         calls.push(args);
         if (args.token === "aws:ec2/getVpc:getVpc") {
-          const cidr = options.vpcCidrs?.[args.inputs.id];
-          if (cidr === undefined) {
+          const vpc = network.vpcs[args.inputs.id];
+          if (vpc === undefined) {
             throw new Error(`Mock getVpc: unknown VPC ${JSON.stringify(args.inputs.id)}`);
           }
           return {
             id: args.inputs.id,
-            cidrBlock: cidr,
+            cidrBlock: vpc.cidrBlock,
+            cidrBlockAssociations: [vpc.cidrBlock, ...(vpc.secondaryCidrBlocks ?? [])].map((cidrBlock, i) => ({
+              associationId: `vpc-cidr-assoc-${i}`,
+              cidrBlock,
+              state: "associated",
+            })),
+            ipv6CidrBlock: vpc.ipv6CidrBlock ?? "",
+            enableDnsSupport: vpc.enableDnsSupport ?? true,
+            enableDnsHostnames: vpc.enableDnsHostnames ?? true,
             arn: `arn:aws:ec2:${region}:${account}:vpc/${args.inputs.id}`,
             ownerId: account,
             region,
+          };
+        }
+        if (args.token === "aws:ec2/getSubnet:getSubnet") {
+          const configured = configValue(project, "subnetIds");
+          const index = Array.isArray(configured) ? configured.indexOf(args.inputs.id) : -1;
+          const subnet =
+            network.subnets[args.inputs.id] ??
+            (index >= 0
+              ? { vpcId: String(configValue(project, "vpcId")), availabilityZone: `${region}${"abcdef"[index % 6]}` }
+              : undefined);
+          if (subnet === undefined) {
+            throw new Error(`Mock getSubnet: unknown subnet ${JSON.stringify(args.inputs.id)}`);
+          }
+          return {
+            id: args.inputs.id,
+            vpcId: subnet.vpcId,
+            availabilityZone: subnet.availabilityZone,
+            arn: `arn:aws:ec2:${region}:${account}:subnet/${args.inputs.id}`,
+            ownerId: account,
+            region,
+          };
+        }
+        if (args.token === "aws:route53/getZone:getZone") {
+          const zone =
+            options.zones?.[args.inputs.zoneId] ??
+            (args.inputs.zoneId === configValue(project, "publicZoneId")
+              ? { name: String(configValue(project, "publicZoneName") ?? "example.com"), privateZone: false }
+              : undefined);
+          if (zone === undefined) {
+            throw new Error(`Mock getZone: unknown zone ${JSON.stringify(args.inputs.zoneId)}`);
+          }
+          return {
+            id: args.inputs.zoneId,
+            zoneId: args.inputs.zoneId,
+            name: zone.name,
+            privateZone: zone.privateZone,
+            arn: `arn:aws:route53:::hostedzone/${args.inputs.zoneId}`,
+            nameServers: [],
           };
         }
         throw new Error(`Mock call not implemented: ${args.token}`);
@@ -354,6 +524,11 @@ export async function installPulumiMocks(options: PulumiMockOptions = {}): Promi
     getCustom(): boolean;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+    getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
   };
   type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Req, cb: Callback): void };
@@ -373,6 +548,16 @@ export async function installPulumiMocks(options: PulumiMockOptions = {}): Promi
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
       propertyDependencies,
+      options: {
+        aliases: req.getAliasesList().map((a) => a.getSpec()?.getName() || a.getUrn()),
+        customTimeouts: (() => {
+          const t = req.getCustomtimeouts();
+          return t === undefined ? undefined : { create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() };
+        })(),
+        retainOnDelete: req.getRetainondelete() ?? false,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        ignoreChanges: req.getIgnorechangesList(),
+      },
     };
     resources.push(record);
     byKey.set(key(record.type, record.name), record);
@@ -422,4 +607,7 @@ export const TYPES = {
   record: "aws:route53/record:Record",
   cert: "aws:acm/certificate:Certificate",
   certValidation: "aws:acm/certificateValidation:CertificateValidation",
+  listenerRule: "aws:lb/listenerRule:ListenerRule",
+  zoneAssociation: "aws:route53/zoneAssociation:ZoneAssociation",
+  awsxVpc: "awsx:ec2:Vpc",
 } as const;
