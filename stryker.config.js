@@ -1,0 +1,33 @@
+/**
+ * Mutation testing: `npm run mutate` (not part of `npm test`). See docs/reliability.md, "Mutation testing".
+ *
+ * - Jest runs the suites in stryker.jest.config.js, with per-test coverage: each mutant runs only the
+ *   tests that reach it.
+ * - Incremental: results are kept in reports/stryker-incremental.json (git-ignored, like the HTML
+ *   report), so a second run only tests mutants in code or tests that changed since. `--force` runs
+ *   everything again. One file: `npm run mutate -- --mutate handler/secrets.ts`.
+ * - The TypeScript checker drops mutants that do not compile (they are not counted in the score).
+ * - Concurrency 2: the machines have 2 cores.
+ */
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+module.exports = {
+  testRunner: "jest",
+  jest: { projectType: "custom", configFile: "stryker.jest.config.js", enableFindRelatedTests: true },
+  coverageAnalysis: "perTest",
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: ["handler/**/*.ts", "components/validation.ts"],
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  concurrency: 2,
+  // The fault suites wait on real timers (deadlines, Retry-After): give a slow mutant room before
+  // calling it a timeout.
+  timeoutMS: 10000,
+  dryRunTimeoutMinutes: 15,
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+};
