@@ -84,6 +84,38 @@ function stateStatements(state: StateAccess | undefined, write: boolean, partiti
   ];
 }
 
+/**
+ * A stack without a vpcId gets its own VPC (awsx.ec2.Vpc): private subnets, route tables and the
+ * internet gateway awsx always adds, in the account's region. Granted only to such stacks.
+ */
+function ownVpcStatement(inRegion: Statement["Condition"]): Statement {
+  return {
+    Sid: "OwnVpcForAStackWithoutOne",
+    Effect: "Allow",
+    Action: [
+      "ec2:CreateVpc",
+      "ec2:DeleteVpc",
+      "ec2:ModifyVpcAttribute",
+      "ec2:CreateSubnet",
+      "ec2:DeleteSubnet",
+      "ec2:CreateRouteTable",
+      "ec2:DeleteRouteTable",
+      "ec2:AssociateRouteTable",
+      "ec2:DisassociateRouteTable",
+      "ec2:CreateRoute",
+      "ec2:DeleteRoute",
+      "ec2:CreateInternetGateway",
+      "ec2:AttachInternetGateway",
+      "ec2:DetachInternetGateway",
+      "ec2:DeleteInternetGateway",
+      "ec2:CreateTags",
+      "ec2:DeleteTags",
+    ],
+    Resource: "*",
+    Condition: inRegion,
+  };
+}
+
 /** Permissions of the deploy role: create, update and delete what the program manages, nothing else. */
 export function deployPolicy(a: WorkloadPolicyArgs): PolicyDocument {
   const p = a.partition ?? "aws";
@@ -110,6 +142,7 @@ export function deployPolicy(a: WorkloadPolicyArgs): PolicyDocument {
       Action: ["route53:ListHostedZones", "route53:ListHostedZonesByName", "route53:ListHostedZonesByVPC"],
       Resource: "*",
     },
+    ...(a.vpcId === undefined ? [ownVpcStatement(inRegion)] : []),
     {
       Sid: "FunctionRoles",
       Effect: "Allow",
@@ -435,7 +468,7 @@ export function dnsValidationPolicy(zones: ValidatedZone[], partition = "aws"): 
     {
       Sid: "ReadTheZones",
       Effect: "Allow",
-      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
       Resource: zones.map(zoneArn),
     },
     {
@@ -453,7 +486,7 @@ export function dnsPreviewPolicy(zones: ValidatedZone[], partition = "aws"): Pol
     {
       Sid: "ReadTheZones",
       Effect: "Allow",
-      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+      Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
       Resource: zones.map((z) => `arn:${partition}:route53:::hostedzone/${z.zoneId}`),
     },
   ]);

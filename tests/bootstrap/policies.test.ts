@@ -205,6 +205,15 @@ describe("the deploy role", () => {
     }
   });
 
+  it("may build a VPC only for a stack that has none of its own", () => {
+    const sids = (d: PolicyDocument) => d.Statement.map((st) => st.Sid);
+    expect(sids(policy)).not.toContain("OwnVpcForAStackWithoutOne");
+    const sandbox = deployPolicy({ ...dev, vpcId: undefined });
+    const vpc = sandbox.Statement.find((st) => st.Sid === "OwnVpcForAStackWithoutOne");
+    expect([vpc?.Action].flat()).toEqual(expect.arrayContaining(["ec2:CreateVpc", "ec2:CreateSubnet"]));
+    expect(vpc?.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": "eu-west-1" } });
+  });
+
   it("is trusted by main's deploy job, or for production-like stacks by the approval environment only; and by operators", () => {
     expect(dev.deploySubject).toBe("repo:acme/hipchat-proxy:ref:refs/heads/main");
     expect(prod.deploySubject).toBe(`repo:acme/hipchat-proxy:environment:${ci.productionEnvironment}`);
