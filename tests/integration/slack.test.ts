@@ -139,8 +139,15 @@ it("the gateway remembers a missing chat:write.customize and sends the fallback 
 });
 
 it("unexpected values map to a 502, never throw", () => {
-  for (const e of [undefined, null, 42, "x", new Error("boom"), { code: "weird" }]) {
-    expect(mapSlackError(e).statusCode).toBeGreaterThanOrEqual(500);
+  for (const e of [undefined, null, 42, "x", new Error("boom internal-host:8443"), { code: "weird" }]) {
+    const mapped = mapSlackError(e);
+    expect(mapped).toBeInstanceOf(ProxyError);
+    expect(mapped).toMatchObject({
+      statusCode: 502,
+      message: "Unexpected failure talking to Slack",
+      slackError: "unknown",
+      slackAuth: false,
+    });
   }
 });
 

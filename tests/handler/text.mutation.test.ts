@@ -1,0 +1,111 @@
+/**
+ * handler/convert/text.ts, pinned where mutation testing (npm run mutate) found behaviour no other
+ * test fixed: where a mention starts and ends (`@all.` and `@all. more` are mentions, `@all.domain`
+ * is not), which user ids a mention may become, the layout trimming, VT/FF, and the plain fallback.
+ */
+import { convertText } from "../../handler/convert/text";
+import type { ConvertOptions } from "../../handler/convert/types";
+
+const ON: ConvertOptions = {
+  translateMentions: true,
+  mentionUsers: { alice: "U0ALICE", bob_smith: "W0BOB", mallory: "<!channel>", carol: "u0lower" },
+};
+const OFF: ConvertOptions = { translateMentions: false, mentionUsers: ON.mentionUsers };
+const both = (text: string, opts = ON) => convertText(text, opts);
+
+describe("mentions", () => {
+  it.each([
+    ["@all. Deploy now", "<!channel>. Deploy now"],
+    ["@all.", "<!channel>."],
+    ["hi @alice. bye", "hi <@U0ALICE>. bye"],
+    ["@here, look", "<!here>, look"],
+    ["@ALL", "<!channel>"],
+    ["@Here", "<!here>"],
+    ["@Alice", "<@U0ALICE>"],
+    ["@bob_smith!", "<@W0BOB>!"],
+    ["(@all)", "(<!channel>)"],
+    ["[@all] {@here}", "[<!channel>] {<!here>}"],
+    ['"@all"', '"<!channel>"'],
+    ["'@all'", "'<!channel>'"],
+    ["«@all» ‹@here›", "«<!channel>» ‹<!here>›"],
+    ["“@all” ‘@here’", "“<!channel>” ‘<!here>’"],
+    ["line\n@all", "line\n<!channel>"],
+    ["tab\t@all", "tab\t<!channel>"],
+    ["two @all @here", "two <!channel> <!here>"],
+  ])("%j is a mention: %j", (text, mrkdwn) => {
+    expect(both(text)).toEqual({ mrkdwn, plain: mrkdwn });
+  });
+
+  it.each([
+    "@all.deploy",
+    "@alice.example.com",
+    "x@all",
+    "a;@all",
+    "?@all",
+    "x'@all",
+    "@all-hands",
+    "@all_x",
+    "@all@x",
+    "@allx",
+    "@unknown",
+    "@mallory", // mapped to something that is not a Slack user id
+    "@carol", // a lower-case id is not one either
+    "@toString",
+    "@constructor",
+  ])("%j is not a mention", (text) => {
+    expect(both(text)).toEqual({ mrkdwn: text, plain: text });
+  });
+
+  it("no mention at all when translateMentions is off", () => {
+    expect(both("@all @here @alice", OFF)).toEqual({ mrkdwn: "@all @here @alice", plain: "@all @here @alice" });
+  });
+
+  it("without a user map only @all and @here are mentions", () => {
+    expect(both("@all @alice", { translateMentions: true })).toEqual({
+      mrkdwn: "<!channel> @alice",
+      plain: "<!channel> @alice",
+    });
+  });
+});
+
+describe("layout", () => {
+  it("leading blank lines and trailing white space go; indentation of the first line stays", () => {
+    expect(both("\n\n  \t\n  hello  \n\n")).toEqual({ mrkdwn: "  hello", plain: "  hello" });
+    expect(both("\r\n\r\nhello\r\nworld\r")).toEqual({ mrkdwn: "hello\nworld", plain: "hello\nworld" });
+  });
+
+  it("vertical tab and form feed are spaces; other controls go", () => {
+    expect(both("a\x0Bb\x0Cc\x00d\x7Fe")).toEqual({ mrkdwn: "a b cde", plain: "a b cde" });
+  });
+
+  it("anything but a string is an empty message", () => {
+    expect(convertText(undefined as unknown as string, ON)).toEqual({ mrkdwn: "", plain: "" });
+  });
+});
+
+describe("links, emoji and the plain fallback", () => {
+  it("a link ends before |, and the fallback shows it as typed", () => {
+    expect(both("see https://example.com/a|b done")).toEqual({
+      mrkdwn: "see <https://example.com/a>|b done",
+      plain: "see https://example.com/a|b done",
+    });
+  });
+
+  it("a bare e-mail address becomes a mailto link showing the address", () => {
+    expect(both("mail bob@example.com now")).toEqual({
+      mrkdwn: "mail <mailto:bob@example.com|bob@example.com> now",
+      plain: "mail bob@example.com now",
+    });
+  });
+
+  it("emoji names and emoticons are kept or converted, the sender's markers outside them neutralised", () => {
+    expect(both("ok :smile_cat: :_x_: (successful)")).toEqual({
+      mrkdwn: "ok :smile_cat: :ˍxˍ: :white_check_mark:",
+      plain: "ok :smile_cat: :_x_: :white_check_mark:",
+    });
+  });
+
+  it("markers around a mention are the sender's and are neutralised in mrkdwn only", () => {
+    expect(both("*@all*")).toEqual({ mrkdwn: "∗<!channel>∗", plain: "*<!channel>*" });
+  });
+});
