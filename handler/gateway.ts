@@ -6,7 +6,15 @@
 import type { WebClient } from "@slack/web-api";
 import { unavailable } from "./errors";
 import { createChannelPacer } from "./pacing";
-import { createSlackClient, postMessage, type PostOptions, type PostResult, type SlackMessage } from "./slack";
+import {
+  createChannelDirectory,
+  createSlackClient,
+  postMessage,
+  setTopic,
+  type PostOptions,
+  type PostResult,
+  type SlackMessage,
+} from "./slack";
 
 export interface SlackGateway {
   post(token: string | undefined, message: SlackMessage, options: PostOptions): Promise<PostResult>;
@@ -15,6 +23,11 @@ export interface SlackGateway {
    * (handler/pacing.ts) holds it back. Read only. Gateways that do not pace leave it out.
    */
   nextTurn?(channel: string, nowMs: number): number;
+  /**
+   * Sets the topic of `channel` (a `#name` or an ID) with conversations.setTopic. Throws a mapped
+   * ProxyError like `post`. Gateways that cannot set topics leave it out (the call is then a 503).
+   */
+  setTopic?(token: string | undefined, channel: string, topic: string, options: PostOptions): Promise<void>;
 }
 
 export interface WebApiGatewayOptions {
@@ -26,14 +39,19 @@ export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
   let cached: { token: string; client: WebClient; canCustomize: boolean } | undefined;
   // One per container and not per token: Slack's limits are per app and channel, not per token.
   const pacer = createChannelPacer();
+  // Likewise the channel IDs (one workspace), listed on the first topic call.
+  const directory = createChannelDirectory();
+  const clientFor = (token: string) => {
+    if (cached?.token !== token) {
+      const client = createSlackClient({ token, slackApiUrl: options.slackApiUrl, timeoutMs: options.timeoutMs });
+      cached = { token, client, canCustomize: true };
+    }
+    return cached;
+  };
   return {
     post(token, message, postOptions) {
       if (!token) return Promise.reject(unavailable("No Slack token is configured"));
-      if (cached?.token !== token) {
-        const client = createSlackClient({ token, slackApiUrl: options.slackApiUrl, timeoutMs: options.timeoutMs });
-        cached = { token, client, canCustomize: true };
-      }
-      const current = cached;
+      const current = clientFor(token);
       // Once Slack said this token lacks chat:write.customize, send the fallback straight away
       // instead of paying a refused call (and a rate-limit slot) for every message.
       return postMessage(current.client, message, {
@@ -46,6 +64,10 @@ export function webApiGateway(options: WebApiGatewayOptions): SlackGateway {
       });
     },
     nextTurn: (channel, nowMs) => pacer.nextTurn(channel, nowMs),
+    async setTopic(token, channel, topic, postOptions) {
+      if (!token) throw unavailable("No Slack token is configured");
+      await setTopic(clientFor(token).client, directory, channel, topic, postOptions);
+    },
   };
 }
 
@@ -58,6 +80,9 @@ export function consoleGateway(print: (line: string) => void = (l) => process.st
       print(`chat.postMessage ${JSON.stringify(message, null, 2)}`);
       const ts = `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, "0")}`;
       return { channel: message.channel, ts };
+    },
+    async setTopic(_token, channel, topic) {
+      print(`conversations.setTopic ${JSON.stringify({ channel, topic }, null, 2)}`);
     },
   };
 }

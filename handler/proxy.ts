@@ -7,7 +7,8 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 import { first, parseAlbEvent, toAlbResult, type ProxyRequest, type ProxyResponse } from "./alb";
 import { toSlackPayload } from "./convert";
 import { acceptForDelivery, type MessageQueue } from "./delivery/accept";
-import { badRequest, notFound, ProxyError, toProxyError } from "./errors";
+import { escapeOneLine } from "./convert/escape";
+import { badRequest, notFound, ProxyError, toProxyError, unavailable } from "./errors";
 import type { SlackGateway } from "./gateway";
 import {
   authorizeRoom,
@@ -28,6 +29,7 @@ import {
   noContent,
   v1Room,
   v1RoomDetail,
+  v1Ok,
   v1Sent,
   v2Room,
   v2RoomList,
@@ -36,7 +38,7 @@ import { createFieldParsers, type ParsedMessage } from "./hipchat/fields";
 import { describeError, type Logger, type RequestLog } from "./log";
 import { createRouter, type RouteMatch, type RouteName } from "./routes";
 import type { SecretCache } from "./secrets";
-import type { PostResult, SlackMessage } from "./slack";
+import type { PostOptions, PostResult, SlackMessage } from "./slack";
 import { userKey, type ProxySecrets, type ProxySettings, type Room } from "./settings";
 
 /** The part of the Lambda context the proxy uses (absent when run locally). */
@@ -142,17 +144,39 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
     call.log.channel = channel;
     const message: SlackMessage = { ...toSlackPayload(msg, convertOptions), channel, thread_ts: msg.threadTs };
     if (deps.queue) return acceptForDelivery(deps.queue, message, { route: call.log.route, now });
+    return withSlackToken(call, (token, options) => deps.slack.post(token, message, options));
+  };
+
+  /** One Slack call; if Slack refuses the token, the secret is refetched and the call made once more. */
+  const withSlackToken = async <T>(
+    call: Call,
+    slackCall: (token: string | undefined, options: PostOptions) => Promise<T>,
+  ): Promise<T> => {
     const options = { deadline: call.deadline, attemptBudgetMs: settings.slackTimeoutMs, now };
     try {
-      return await deps.slack.post(call.secrets.slackToken, message, options);
+      return await slackCall(call.secrets.slackToken, options);
     } catch (err) {
       if (!(err instanceof ProxyError && err.slackAuth)) throw err;
       // The Slack token may have been rotated: refetch once, and retry only with a different token.
       deps.secrets.invalidate();
       const fresh = await deps.secrets.get();
       if (fresh.slackToken === call.secrets.slackToken) throw err;
-      return deps.slack.post(fresh.slackToken, message, options);
+      return slackCall(fresh.slackToken, options);
     }
+  };
+
+  /**
+   * Sets a configured room's channel topic. Only configured rooms: a room that would post to the
+   * default channel has no channel of its own whose topic it could set (404).
+   */
+  const setTopic = async (call: Call, room: Room | undefined, topic: string): Promise<void> => {
+    if (!room) throw notFound("Room not found");
+    call.log.channel = room.channel;
+    const setter = deps.slack.setTopic?.bind(deps.slack);
+    if (!setter) throw unavailable("Room topics are not available with this Slack gateway");
+    // A topic shows as plain text on one line; escaped so that it can carry no mention or link.
+    const text = escapeOneLine(topic);
+    await withSlackToken(call, (token, options) => setter(token, room.channel, text, options));
   };
 
   const roomCall = async (
@@ -214,6 +238,29 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       json(200, {
         rooms: settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r)).map((r) => v1Room(r, publicHostname)),
       }),
+    "room.topic": async (call) => {
+      const requested = call.params.room;
+      call.log.room = requested;
+      const { room, channel } = findRoom(requested);
+      authorizeRoom(call.grant, room ?? { requested });
+      call.pacing.channel = channel;
+      if (isAuthTest(call.req)) return accepted();
+      const { topic } = parse.topic(call.fields);
+      await setTopic(call, room, topic);
+      return noContent();
+    },
+    "v1.rooms.topic": async (call) => {
+      const roomId = parse.v1RoomId(call.fields);
+      call.log.room = roomId;
+      // Authorize before validating, as for messages: a scoped token learns nothing about other rooms.
+      const found = roomId !== undefined ? findRoom(roomId) : undefined;
+      if (found && roomId !== undefined) authorizeRoom(call.grant, found.room ?? { requested: roomId });
+      call.pacing.channel = found?.channel;
+      if (isAuthTest(call.req)) return accepted();
+      const { topic } = parse.v1Topic(call.fields); // a missing room_id is a 400 naming it
+      await setTopic(call, found?.room, topic);
+      return v1Ok();
+    },
     "room.get": async (call) => {
       const room = readRoom(call, call.params.room);
       if (isAuthTest(call.req)) return accepted();

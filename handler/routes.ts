@@ -16,7 +16,9 @@ export type RouteName =
   | "room.list"
   | "v1.rooms.list"
   | "room.get"
-  | "v1.rooms.show";
+  | "v1.rooms.show"
+  | "room.topic"
+  | "v1.rooms.topic";
 
 const TABLE: ReadonlyArray<{ methods: string[]; path: string; name: RouteName }> = [
   { methods: ["GET", "HEAD"], path: "/healthz", name: "health" },
@@ -29,6 +31,8 @@ const TABLE: ReadonlyArray<{ methods: string[]; path: string; name: RouteName }>
   { methods: ["GET"], path: "/v1/rooms/list", name: "v1.rooms.list" },
   { methods: ["GET"], path: "/v2/room/:room", name: "room.get" },
   { methods: ["GET"], path: "/v1/rooms/show", name: "v1.rooms.show" },
+  { methods: ["PUT"], path: "/v2/room/:room/topic", name: "room.topic" },
+  { methods: ["POST"], path: "/v1/rooms/topic", name: "v1.rooms.topic" },
 ];
 
 const ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];

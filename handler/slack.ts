@@ -126,6 +126,121 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
   }
 }
 
+/** Enough for any workspace (200 channels a page): past it, a name is not looked for further. */
+const MAX_LIST_PAGES = 500;
+/** A channel name not in the directory is looked up again at most this often (new channels). */
+export const DIRECTORY_REFRESH_MS = 60_000;
+
+/**
+ * Channel names to IDs, for the calls that take only an ID (conversations.setTopic). Built once
+ * per container from `conversations.list` (every page, public and private channels the app can
+ * see, archived ones left out) the first time a name is asked for, and kept: a name it does not
+ * hold is looked up again, at most once per DIRECTORY_REFRESH_MS. IDs (C…, G…) are used as given.
+ */
+export interface ChannelDirectory {
+  /** The channel ID for `#name`, `name` or an ID; a 404 when Slack has no such channel. */
+  resolve(client: WebClient, channel: string, options: CallOptions): Promise<string>;
+}
+
+/** The deadline of one call to Slack, as PostOptions has it. */
+export type CallOptions = Pick<PostOptions, "deadline" | "now">;
+
+export function createChannelDirectory(refreshMs: number = DIRECTORY_REFRESH_MS): ChannelDirectory {
+  let ids: ReadonlyMap<string, string> | undefined;
+  let loadedAt = Number.NEGATIVE_INFINITY;
+  let loading: Promise<ReadonlyMap<string, string>> | undefined;
+
+  const load = (client: WebClient, options: CallOptions) => {
+    // Concurrent lookups share one listing.
+    loading ??= listChannels(client, options)
+      .then((found) => {
+        ids = found;
+        loadedAt = (options.now ?? Date.now)();
+        return found;
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  };
+
+  return {
+    async resolve(client, channel, options) {
+      const bare = channel.replace(/^#/, "");
+      if (/^[CG][A-Z0-9]{6,}$/.test(bare)) return bare;
+      const key = bare.toLowerCase();
+      let id = ids?.get(key);
+      if (id === undefined && (options.now ?? Date.now)() - loadedAt >= refreshMs) {
+        id = (await load(client, options)).get(key);
+      }
+      if (id === undefined) {
+        throw notFound("Room not found: its Slack channel does not exist", { slackError: "channel_not_found" });
+      }
+      return id;
+    },
+  };
+}
+
+async function listChannels(client: WebClient, options: CallOptions): Promise<ReadonlyMap<string, string>> {
+  const now = options.now ?? Date.now;
+  const found = new Map<string, string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    let result: Awaited<ReturnType<WebClient["conversations"]["list"]>>;
+    try {
+      result = await beforeDeadline(
+        client.conversations.list({
+          types: "public_channel,private_channel",
+          exclude_archived: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+        options.deadline - now(),
+      );
+    } catch (err) {
+      throw err instanceof ProxyError ? err : mapSlackError(err, now());
+    }
+    for (const c of result.channels ?? []) {
+      if (c.id && c.name && !found.has(c.name.toLowerCase())) found.set(c.name.toLowerCase(), c.id);
+    }
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!cursor) break;
+  }
+  return found;
+}
+
+/**
+ * Sets a channel's topic with `conversations.setTopic` (scope channels:manage, or groups:write for
+ * private channels), resolving a `#name` through the directory. Setting a topic is idempotent, so a
+ * 429 is waited out and retried while the deadline allows; any other failure maps as for messages.
+ */
+export async function setTopic(
+  client: WebClient,
+  directory: ChannelDirectory,
+  channel: string,
+  topic: string,
+  options: PostOptions,
+): Promise<void> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const id = await directory.resolve(client, channel, options);
+  for (;;) {
+    try {
+      await beforeDeadline(client.conversations.setTopic({ channel: id, topic }), options.deadline - now());
+      return;
+    } catch (err) {
+      if (err instanceof ProxyError) throw err;
+      const mapped = mapSlackError(err, now());
+      const waitMs = (mapped.retryAfterSeconds ?? 1) * 1000;
+      if (mapped.statusCode === 429 && now() + waitMs + options.attemptBudgetMs <= options.deadline) {
+        await sleep(waitMs);
+        continue;
+      }
+      throw mapped;
+    }
+  }
+}
+
 /**
  * Settles with `call`, or rejects with a 504 when the invocation's deadline comes first: even with a
  * SLACK_TIMEOUT_MS longer than the Lambda's time left, the client gets a HipChat answer instead of
@@ -161,6 +276,8 @@ const PLATFORM_ERRORS: Readonly<Record<string, (slackError: string) => SlackFail
   too_many_attachments: (c) => badRequest("Message has too many attachments", { slackError: c }),
   invalid_blocks: (c) => badRequest("Message could not be rendered by Slack", { slackError: c }),
   invalid_attachments: (c) => badRequest("Message could not be rendered by Slack", { slackError: c }),
+  too_long: (c) => badRequest("Topic too long for Slack (250 characters at most)", { slackError: c }),
+  user_is_restricted: (c) => forbidden("The Slack app may not change this room's channel", { slackError: c }),
 };
 
 const AUTH_ERRORS: ReadonlySet<string> = new Set([

@@ -239,7 +239,13 @@ function buildSchemas() {
     from: FROM,
   });
 
-  return { NOTIFICATION, V1_MESSAGE, V1_ROOM, USER_MESSAGE, ROOM_MESSAGE, SHARE_LINK };
+  /** A room topic: 0–250 characters, as HipChat (and Slack) allow; `""` clears it. */
+  const TOPIC_TEXT = text(0, 250);
+  const TOPIC = fields({ topic: TOPIC_TEXT });
+  /** v1 also sends `from`, which a Slack topic has no place for. */
+  const V1_TOPIC = fields({ room_id: ID, topic: TOPIC_TEXT, from: FROM });
+
+  return { NOTIFICATION, V1_MESSAGE, V1_ROOM, USER_MESSAGE, ROOM_MESSAGE, SHARE_LINK, TOPIC, V1_TOPIC };
 }
 
 const SCHEMAS = buildSchemas();
@@ -267,6 +273,10 @@ export interface FieldParsers {
   userMessage(fields: BodyFields): ParsedMessage;
   /** A shared link renders as the optional message followed by the link. */
   shareLink(fields: BodyFields): ParsedMessage;
+  /** `PUT /v2/room/{room}/topic`: the new topic. */
+  topic(fields: BodyFields): { topic: string };
+  /** `POST /v1/rooms/topic`: the room and its new topic (`from` is accepted and not used). */
+  v1Topic(fields: BodyFields): { roomId: string; topic: string };
 }
 
 export function createFieldParsers(): FieldParsers {
@@ -320,6 +330,13 @@ export function createFieldParsers(): FieldParsers {
       const text = f.message?.trim() ? `${f.message.trim()}\n${f.link.trim()}` : f.link.trim();
       if (text.length > MAX_MESSAGE_LENGTH) throw badRequest("Field message is too long");
       return { message: text, format: "text", from: nonEmpty(f.from), notify: false };
+    },
+    topic(fields) {
+      return { topic: check(fields, S.TOPIC).topic };
+    },
+    v1Topic(fields) {
+      const f = check(fields, S.V1_TOPIC);
+      return { roomId: f.room_id, topic: f.topic };
     },
   };
 }

@@ -86,7 +86,7 @@ describe("ansible community.general.hipchat (Debian ansible): calls the proxy se
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#deploys",
-        text: "Deploy &lt;b&gt;ok&lt;/b&gt; &amp; done",
+        text: "",
         mrkdwn: "true",
         username: "ansible-deploye",
         attachments: [
@@ -116,9 +116,9 @@ describe("ansible community.general.hipchat (Debian ansible): calls the proxy se
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#builds",
-        text: "Build _#9_ green",
+        text: "",
         mrkdwn: "true",
-        attachments: [{ color: "good", text: "Build _#9_ green", fallback: "Build _#9_ green", mrkdwn_in: ["text"] }],
+        attachments: [{ color: "good", text: "Build _#9_ green", fallback: "Build #9 green", mrkdwn_in: ["text"] }],
       },
     ]);
   });
@@ -135,7 +135,7 @@ describe("ansible community.general.hipchat (Debian ansible): calls the proxy se
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#ops",
-        text: "quiet note",
+        text: "",
         mrkdwn: "true",
         attachments: [{ color: "warning", text: "quiet note", fallback: "quiet note", mrkdwn_in: ["text"] }],
       },

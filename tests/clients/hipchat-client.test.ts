@@ -56,14 +56,14 @@ describe("hipchat-client (npm): calls the proxy serves today", () => {
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#ops",
-        text: "from _hipchat-client_",
+        text: "",
         mrkdwn: "true",
         username: "hc-client",
         attachments: [
           {
             color: "#A0A0A0",
             text: "from _hipchat-client_",
-            fallback: "from _hipchat-client_",
+            fallback: "from hipchat-client",
             mrkdwn_in: ["text"],
           },
         ],
@@ -125,7 +125,7 @@ describe("hipchat-client: rooms.show before sending (GET /v1/rooms/show)", () =>
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#ops",
-        text: "shown",
+        text: "",
         mrkdwn: "true",
         username: "hc-show",
         attachments: [{ color: "good", text: "shown", fallback: "shown", mrkdwn_in: ["text"] }],
@@ -154,9 +154,9 @@ describe("hipchat-client: rooms.show before sending (GET /v1/rooms/show)", () =>
   });
 });
 
-// Waiting for the proxy: POST /v1/rooms/topic, answered 404 today. How a topic shows in Slack is the
-// proxy's choice; this only requires that HipChat's v1 answer comes back and the topic reaches Slack.
-describe.skip("hipchat-client: rooms.topic (needs POST /v1/rooms/topic)", () => {
+// How a topic shows in Slack is the proxy's choice (conversations.setTopic); this requires that
+// HipChat's v1 answer comes back and the topic reaches Slack.
+describe("hipchat-client: rooms.topic (POST /v1/rooms/topic)", () => {
   it("rooms.topic → {status: ok}, and the topic reaches Slack", async () => {
     const results = await hipchatClient([{ call: "topic", opts: { room_id: "Ops", topic: "Freeze until Monday" } }]);
     expect(results).toEqual([{ call: "topic", ok: true, result: { status: "ok" } }]);

@@ -49,13 +49,13 @@ describe("hipchat-msg (npm): v2 notification with the token in the query", () =>
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#ops",
-        text: "Queue _backlog_ growing",
+        text: "",
         mrkdwn: "true",
         attachments: [
           {
             color: "warning",
             text: "Queue _backlog_ growing",
-            fallback: "Queue _backlog_ growing",
+            fallback: "Queue backlog growing",
             mrkdwn_in: ["text"],
           },
         ],

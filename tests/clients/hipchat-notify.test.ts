@@ -47,13 +47,13 @@ describe("hipchat-notify (npm): v2 notification with a Bearer token", () => {
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#ops",
-        text: "Release *1.2* is out",
+        text: "",
         mrkdwn: "true",
         attachments: [
           {
             color: "good",
             text: "Release *1.2* is out",
-            fallback: "Release *1.2* is out",
+            fallback: "Release 1.2 is out",
             mrkdwn_in: ["text"],
           },
         ],
@@ -67,7 +67,7 @@ describe("hipchat-notify (npm): v2 notification with a Bearer token", () => {
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#deploys",
-        text: "disk at 80% &amp; rising",
+        text: "",
         mrkdwn: "true",
         attachments: [
           {
@@ -91,7 +91,7 @@ describe("hipchat-notify (npm): v2 notification with a Bearer token", () => {
     expect(deliveredBodies(rig)).toEqual([
       {
         channel: "#builds",
-        text: "quiet",
+        text: "",
         mrkdwn: "true",
         attachments: [{ color: "#8E44AD", text: "quiet", fallback: "quiet", mrkdwn_in: ["text"] }],
       },

@@ -71,14 +71,14 @@ const message = (token: string) => ({
 
 const expectedSlack = {
   channel: "#ops",
-  text: "Backup *finished* &amp; verified",
+  text: "",
   mrkdwn: "true",
   username: "php-app",
   attachments: [
     {
       color: "good",
       text: "Backup *finished* &amp; verified",
-      fallback: "Backup *finished* &amp; verified",
+      fallback: "Backup finished &amp; verified",
       mrkdwn_in: ["text"],
     },
   ],

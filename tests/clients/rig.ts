@@ -28,7 +28,11 @@ export interface Rig {
 
 /** Starts the Slack stand-in and `npm start` in front of it. Call from beforeAll; stop from afterAll. */
 export async function startRig(): Promise<Rig> {
-  const slack = await startSlackStandIn({ tokens: ["xoxb-clients"] });
+  // The conversations the rooms' channels resolve to for topics (conversations.list/setTopic).
+  const slack = await startSlackStandIn({
+    tokens: ["xoxb-clients"],
+    conversations: [...new Set([...Object.values(ROOMS), "#hipchat"])],
+  });
   const proxy = await npmStart({
     SLACK_TOKEN: "xoxb-clients",
     SLACK_API_URL: slack.url,

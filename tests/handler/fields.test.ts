@@ -239,6 +239,8 @@ const ROUTES: Record<Parser, { valid: Record<string, unknown>; positions: string
   roomMessage: { valid: { message: "m" }, positions: ["message"] },
   userMessage: { valid: { message: "m" }, positions: ["message", "message_format", "notify", "from"] },
   shareLink: { valid: { link: "https://e.example/" }, positions: ["link", "message", "from"] },
+  topic: { valid: { topic: "t" }, positions: ["topic"] },
+  v1Topic: { valid: { room_id: "Ops", topic: "t" }, positions: ["room_id", "topic", "from"] },
 };
 
 /** A copy of `doc` with the value at a dotted path replaced (intermediate objects created). */

@@ -10,23 +10,9 @@ import type { ALBEvent } from "aws-lambda";
 import type { AlbHandler } from "../../handler";
 import { albEvent, type HeaderForm } from "../support/albEvents";
 import { captureStdout, lambdaContext, startLambdaRig, type LambdaRig, type StdoutCapture } from "../support/lambdaRig";
+import { BOUNDARY, multipartBody, type Part } from "./multipartBody";
 
 const TOKEN = "multipart-token-0123456789";
-const BOUNDARY = "------------------------a1b2c3d4e5f60718";
-
-/** A part: a text field, or a file (with a filename and a content type) when `file` is set. */
-type Part = [name: string, value: string, file?: { filename: string; type: string }];
-
-/** The body libcurl builds for an array of fields (CURLOPT_POSTFIELDS with a PHP array). */
-export function multipartBody(parts: Part[], boundary = BOUNDARY): { body: string; contentType: string } {
-  const chunks = parts.map(([name, value, file]) => {
-    const disposition = `Content-Disposition: form-data; name="${name}"${file ? `; filename="${file.filename}"` : ""}`;
-    const type = file ? `\r\nContent-Type: ${file.type}` : "";
-    return `--${boundary}\r\n${disposition}${type}\r\n\r\n${value}\r\n`;
-  });
-  return { body: `${chunks.join("")}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 const fields = (record: Record<string, string | number>): Part[] =>
   Object.entries(record).map(([k, v]) => [k, String(v)]);
 
@@ -86,14 +72,14 @@ describe.each<HeaderForm>(["single", "multi"])("multipart/form-data (%s-value he
     expect(delivered()).toEqual([
       {
         channel: "#ops",
-        text: "Backup *finished* &amp; verified",
+        text: "",
         mrkdwn: "true",
         username: "php-app",
         attachments: [
           {
             color: "good",
             text: "Backup *finished* &amp; verified",
-            fallback: "Backup *finished* &amp; verified",
+            fallback: "Backup finished &amp; verified",
             mrkdwn_in: ["text"],
           },
         ],
@@ -134,7 +120,7 @@ describe.each<HeaderForm>(["single", "multi"])("multipart/form-data (%s-value he
       event(`/v2/room/Ops/share/link?auth_token=${TOKEN}`, fields({ message: "see", link: "https://example.com/a" })),
     );
     expect(res.statusCode).toBe(204);
-    expect(delivered()).toEqual([{ channel: "#ops", text: "see\nhttps://example.com/a", mrkdwn: "true" }]);
+    expect(delivered()).toEqual([{ channel: "#ops", text: "see\n<https://example.com/a>", mrkdwn: "true" }]);
   });
 
   it("v2 private message → 204", async () => {

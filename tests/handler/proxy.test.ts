@@ -386,7 +386,7 @@ describe.each<HeaderForm>(["single", "multi"])("HipChat API surface (%s-value he
   describe("unsupported calls", () => {
     it.each([
       ["GET", "/v2/room/Ops/history", 404],
-      ["PUT", "/v2/room/Ops/topic", 404],
+      ["POST", "/v2/room/Ops/reply", 404],
       ["GET", "/v2/room/Ops/notification", 405],
       ["DELETE", "/v1/rooms/message", 405],
       ["GET", "/", 404],

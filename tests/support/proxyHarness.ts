@@ -18,6 +18,8 @@ export const TOKENS = {
 export interface Harness {
   invoke(event: ALBEvent): Promise<ALBResult>;
   sent: { token: string | undefined; message: SlackMessage }[];
+  /** Topics set (conversations.setTopic), in order. */
+  topics: { token: string | undefined; channel: string; topic: string }[];
   logs: Record<string, unknown>[];
   /** Make the next post fail with this error. */
   failNext(err: Error): void;
@@ -25,6 +27,7 @@ export interface Harness {
 
 export function createHarness(raw: RawSettings = {}, tokens?: AllowedToken[]): Harness {
   const sent: Harness["sent"] = [];
+  const topics: Harness["topics"] = [];
   const logs: Record<string, unknown>[] = [];
   const failures: Error[] = [];
   let seq = 0;
@@ -35,6 +38,11 @@ export function createHarness(raw: RawSettings = {}, tokens?: AllowedToken[]): H
       sent.push({ token, message });
       seq += 1;
       return { channel: message.channel, ts: `1700000000.${String(seq).padStart(6, "0")}` };
+    },
+    async setTopic(token, channel, topic) {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      topics.push({ token, channel, topic });
     },
   };
   const settings = parseSettings({
@@ -54,6 +62,7 @@ export function createHarness(raw: RawSettings = {}, tokens?: AllowedToken[]): H
   return {
     invoke: (event) => handler(event, { getRemainingTimeInMillis: () => 10_000 }),
     sent,
+    topics,
     logs,
     failNext: (err) => failures.push(err),
   };

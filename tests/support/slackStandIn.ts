@@ -2,7 +2,9 @@
  * A Slack Web API stand-in on 127.0.0.1 that the real `@slack/web-api` client talks to over HTTP
  * (`slackApiUrl: standIn.url`). It implements the parts of `chat.postMessage` the proxy relies on:
  * token checks, known channels, the `chat:write.customize` scope, Slack's per-channel rate limit,
- * and fault injection for every failure class the handler maps.
+ * and fault injection for every failure class the handler maps. For room topics it has a directory
+ * of conversations: `conversations.list` (paged with `cursor`/`limit`, as Slack pages it) and
+ * `conversations.setTopic` (a channel ID only, as Slack requires; the topic scope; 250 characters).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -45,6 +47,16 @@ export interface SlackStandInOptions {
    */
   rateLimit?: { perSecond: number; burst: number };
   /**
+   * The conversations `conversations.list` returns and `conversations.setTopic` accepts, by name
+   * (`#ops`, or `{name, private}` for a private channel). Their IDs are derived from their names (see
+   * `channelId`). Default: `channels`, else none.
+   */
+  conversations?: (string | { name: string; private?: boolean })[];
+  /** The most conversations one `conversations.list` page holds, whatever `limit` asks. Default 200. */
+  listPageSize?: number;
+  /** Tokens that lack channels:manage / groups:write (conversations.setTopic fails with missing_scope). */
+  tokensWithoutTopicScope?: string[];
+  /**
    * Chooses a fault for a call when the `failNext` queue is empty, from the call itself (for example
    * from a message id in its text), so concurrent requests each get their own fault whatever order
    * they arrive in. Return undefined to answer normally.
@@ -59,6 +71,8 @@ export interface SlackStandIn {
   calls: SlackCall[];
   /** Messages that were posted successfully (ok:true answered). */
   delivered: SlackCall[];
+  /** Topics set with conversations.setTopic, in order: the channel ID and the topic as received. */
+  topics: { channel: string; topic: string }[];
   /** TCP connections accepted so far (keep-alive reuse keeps this at 1). */
   connections(): number;
   /** Queue faults: each request consumes the next one. */
@@ -71,6 +85,13 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
   let tokens = new Set(options.tokens ?? ["xoxb-test"]);
   const noCustomize = new Set(options.tokensWithoutCustomize ?? []);
   const channels = options.channels ? new Set(options.channels) : undefined;
+  const directory = (options.conversations ?? options.channels ?? []).map((c) => {
+    const { name, private: isPrivate = false } = typeof c === "string" ? { name: c } : c;
+    const bare = name.replace(/^#/, "");
+    return { id: channelId(`#${bare}`), name: bare, is_private: isPrivate };
+  });
+  const noTopicScope = new Set(options.tokensWithoutTopicScope ?? []);
+  const topics: SlackStandIn["topics"] = [];
   const faults: SlackFault[] = [];
   const calls: SlackCall[] = [];
   const delivered: SlackCall[] = [];
@@ -116,6 +137,35 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
         if (!token) return json(200, { ok: false, error: "not_authed" });
         if (!tokens.has(token)) return json(200, { ok: false, error: "invalid_auth" });
         if (method === "auth.test") return json(200, { ok: true, team_id: "T1", user_id: "U0BOT" });
+        if (method === "conversations.list") {
+          const offset = Number(Buffer.from(String(body.cursor ?? ""), "base64").toString() || 0);
+          const size = Math.min(Number(body.limit ?? 100) || 100, options.listPageSize ?? 200);
+          const page = directory.slice(offset, offset + size);
+          const next = offset + size < directory.length ? Buffer.from(String(offset + size)).toString("base64") : "";
+          return json(200, {
+            ok: true,
+            channels: page.map((c) => ({
+              ...c,
+              is_channel: !c.is_private,
+              is_group: c.is_private,
+              is_archived: false,
+            })),
+            response_metadata: { next_cursor: next },
+          });
+        }
+        if (method === "conversations.setTopic") {
+          if (noTopicScope.has(token))
+            return json(200, { ok: false, error: "missing_scope", needed: "channels:manage" });
+          const conversation = directory.find((c) => c.id === body.channel);
+          if (!conversation) return json(200, { ok: false, error: "channel_not_found" });
+          const topic = String(body.topic ?? "");
+          if (topic.length > 250) return json(200, { ok: false, error: "too_long" });
+          topics.push({ channel: conversation.id, topic });
+          return json(200, {
+            ok: true,
+            channel: { id: conversation.id, name: conversation.name, topic: { value: topic, creator: "U0BOT" } },
+          });
+        }
         if (method !== "chat.postMessage") return json(200, { ok: false, error: "unknown_method" });
         const channel = String(body.channel ?? "");
         if (!channel) return json(200, { ok: false, error: "channel_not_found" });
@@ -150,6 +200,7 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     delivered,
+    topics,
     connections: () => connectionCount,
     failNext: (...f) => faults.push(...f),
     setTokens: (t) => {
@@ -182,7 +233,7 @@ function applyFault(fault: SlackFault, res: http.ServerResponse, req: http.Incom
 }
 
 /** Slack answers with a channel ID; derive a stable fake one from the name. */
-function channelId(channel: string): string {
+export function channelId(channel: string): string {
   if (/^[CDG][A-Z0-9]{6,}$/.test(channel)) return channel;
   let h = 0;
   for (const ch of channel) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
