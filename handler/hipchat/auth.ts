@@ -62,10 +62,15 @@ export class TokenAuthority {
 /** Throws 403 when a room-scoped token (like HipChat's room notification tokens) names another room. */
 export function authorizeRoom(grant: Grant, room: Room | { requested: string }): void {
   if (!grant.rooms) return;
-  const keys = "requested" in room ? [roomKey(room.requested)] : [String(room.id), roomKey(room.name)];
+  const keys = "requested" in room ? [roomKey(room.requested)] : roomKeys(room);
   if (!keys.some((k) => grant.rooms!.has(k))) {
     throw forbidden("This token may not post to this room");
   }
+}
+
+/** Everything a token's room list may name a room by: its id, its name and its configuration key. */
+function roomKeys(room: Room): string[] {
+  return [String(room.id), roomKey(room.name), ...(room.key === undefined ? [] : [roomKey(room.key)])];
 }
 
 /** Room-scoped tokens are for room calls only (HipChat's notification tokens could not message users). */
@@ -75,7 +80,7 @@ export function authorizeUnscoped(grant: Grant, what: string): void {
 
 /** Whether a grant may see a room in listings. */
 export function canSeeRoom(grant: Grant, room: Room): boolean {
-  return !grant.rooms || grant.rooms.has(String(room.id)) || grant.rooms.has(roomKey(room.name));
+  return !grant.rooms || roomKeys(room).some((k) => grant.rooms!.has(k));
 }
 
 function digest(token: string): Buffer {

@@ -274,3 +274,46 @@ describe("room topics", () => {
     expect(slack.calls).toHaveLength(0);
   });
 });
+
+describe("a room found by its key, its name and its id, case-insensitively", () => {
+  const ID = stableRoomId("Operations");
+  let keyed: StartedProxy;
+  beforeAll(async () => {
+    keyed = await npmStart({
+      SLACK_TOKEN: "xoxb-local",
+      SLACK_API_URL: slack.url,
+      HIPCHAT_TOKENS: TOKEN,
+      ROOM_CHANNELS: '{"Ops":{"channel":"#ops","name":"Operations"}}',
+      DEFAULT_CHANNEL: "#hipchat",
+    });
+  }, 60_000);
+  afterAll(() => keyed?.stop());
+
+  it.each(["Ops", "oPs", "Operations", "OPERATIONS", String(ID)])(
+    "%s → #ops, never the default channel",
+    async (room) => {
+      const res = await fetch(`${keyed.url}/v2/room/${room}/notification?auth_token=${TOKEN}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: `for ${room}`, message_format: "text" }),
+      });
+      expect(res.status).toBe(204);
+      expect(slack.delivered.map((c) => c.body)).toEqual([{ channel: "#ops", text: `for ${room}`, mrkdwn: "true" }]);
+      const shown = await fetch(`${keyed.url}/v1/rooms/show?room_id=${room}&auth_token=${TOKEN}`);
+      expect(((await shown.json()) as { room: { room_id: number; name: string } }).room).toMatchObject({
+        room_id: ID,
+        name: "Operations",
+      });
+    },
+  );
+
+  it("another name goes to the default channel (so a miss would show)", async () => {
+    const res = await fetch(`${keyed.url}/v2/room/Opz/notification?auth_token=${TOKEN}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "elsewhere", message_format: "text" }),
+    });
+    expect(res.status).toBe(204);
+    expect(slack.delivered.map((c) => c.body.channel)).toEqual(["#hipchat"]);
+  });
+});
