@@ -61,6 +61,8 @@ const service = new PrivateLambdaService("hipchat-proxy", {
   files: { [SETTINGS_FILE_NAME]: JSON.stringify(config.settings) },
   environment: withDeliveryEnvironment(delivery, {
     SETTINGS_FILE: SETTINGS_FILE_NAME,
+    // Links the proxy returns (room listings, room details) name this host, never a request's Host.
+    PUBLIC_HOSTNAME: config.hostname,
     // The extension layer listens on this port; the handler then reads its secret through it.
     ...(config.secretsExtensionLayerArn ? { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "2773" } : {}),
   } satisfies LambdaEnvironment),

@@ -318,8 +318,9 @@ export function describeStack(stack: StackName): void {
     it("ships the routing settings as a file next to the bundle, keeping the environment small", async () => {
       const fn = one("aws:lambda/function:Function");
       const vars = plain(fn.inputs.environment.variables);
-      expect(Object.keys(vars).sort()).toEqual(["SECRET_ARN", "SETTINGS_FILE"]);
+      expect(Object.keys(vars).sort()).toEqual(["PUBLIC_HOSTNAME", "SECRET_ARN", "SETTINGS_FILE"]);
       expect(vars.SETTINGS_FILE).toBe("settings.json");
+      expect(vars.PUBLIC_HOSTNAME).toBe(cfg.hostname);
       const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
       const file = assets[".build/hipchat-proxy/settings.json"] as pulumi.asset.FileAsset;
       const shipped = JSON.parse(require("node:fs").readFileSync(await file.path, "utf8"));
