@@ -229,15 +229,18 @@ export function createProxy(deps: ProxyDeps): AlbHandler {
       return v1Sent(msg.responseFormat);
     },
     "room.list": async (call) => {
+      if (isAuthTest(call.req)) return accepted();
       const rooms = settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r));
       const start = boundedInt(first(call.req.query, "start-index"), 0, 0, Number.MAX_SAFE_INTEGER);
       const max = boundedInt(first(call.req.query, "max-results"), 100, 0, 1000);
       return json(200, v2RoomList(rooms, start, max, baseUrl(call.req, publicHostname)));
     },
     "v1.rooms.list": async (call) =>
-      json(200, {
-        rooms: settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r)).map((r) => v1Room(r, publicHostname)),
-      }),
+      isAuthTest(call.req)
+        ? accepted()
+        : json(200, {
+            rooms: settings.rooms.rooms.filter((r) => canSeeRoom(call.grant, r)).map((r) => v1Room(r, publicHostname)),
+          }),
     "room.topic": async (call) => {
       const requested = call.params.room;
       call.log.room = requested;

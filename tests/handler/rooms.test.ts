@@ -224,3 +224,32 @@ describe("PUBLIC_HOSTNAME", () => {
     },
   );
 });
+
+describe("auth_test=true on the listings answers 202 like every other call, and lists nothing", () => {
+  const ACCEPTED = {
+    success: { code: 202, type: "Accepted", message: "This auth_token has access to use this method." },
+  };
+  it.each<[string, HeaderForm]>([
+    ["/v2/room", "single"],
+    ["/v2/room", "multi"],
+    ["/v1/rooms/list", "single"],
+    ["/v1/rooms/list", "multi"],
+  ])("GET %s (%s-value headers)", async (path, headerForm) => {
+    for (const token of [ADMIN, OPS_ONLY]) {
+      const res = await invoke(get(`${path}?auth_test=true&auth_token=${token}`, headerForm));
+      expect(res.statusCode).toBe(202);
+      expect(json(res)).toEqual(ACCEPTED);
+    }
+  });
+
+  it("with a bad token it is still a 401", async () => {
+    const res = await invoke(get("/v2/room?auth_test=true&auth_token=wrong-token-0000"));
+    expect(res.statusCode).toBe(401);
+  });
+
+  it("auth_test=false lists as usual", async () => {
+    const res = await invoke(get(`/v1/rooms/list?auth_test=false&auth_token=${ADMIN}`));
+    expect(res.statusCode).toBe(200);
+    expect(json(res).rooms).toHaveLength(3);
+  });
+});

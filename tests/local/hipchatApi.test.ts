@@ -317,3 +317,20 @@ describe("a room found by its key, its name and its id, case-insensitively", () 
     expect(slack.delivered.map((c) => c.body.channel)).toEqual(["#hipchat"]);
   });
 });
+
+describe("auth_test=true on the listings", () => {
+  it.each(["/v2/room", "/v1/rooms/list"])("GET %s → 202 and no rooms", async (path) => {
+    const res = await fetch(`${proxy.url}${path}?auth_test=true&auth_token=${TOKEN}`);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({
+      success: { code: 202, type: "Accepted", message: "This auth_token has access to use this method." },
+    });
+    expect(res.headers.get("x-ratelimit-limit")).toBe("1");
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it("with a bad token → 401", async () => {
+    const res = await fetch(`${proxy.url}/v2/room?auth_test=true&auth_token=wrong-token-0000`);
+    expect(res.status).toBe(401);
+  });
+});
