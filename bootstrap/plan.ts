@@ -74,6 +74,7 @@ function workloadArgs(s: StackInfo, settings: BootstrapSettings, ci: CiConfig): 
     region: String(s.region),
     prefix: ci.project,
     vpcId: typeof project("vpcId") === "string" ? String(project("vpcId")) : undefined,
+    queued: project("deliveryMode") === "queued",
     hostnames: [String(s.hostname), ...list(project("legacyHostnames"))],
     dnsValidationRoleArn: s.dnsRoleArn,
     dnsPreviewRoleArn: s.dnsAccount ? roleArn(s.dnsAccount, ci.roles.dnsPreview) : undefined,

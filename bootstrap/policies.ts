@@ -57,6 +57,8 @@ export interface WorkloadPolicyArgs {
   dnsValidationRoleArn?: string;
   /** Role in the DNS account the preview role may assume, if any. */
   dnsPreviewRoleArn?: string;
+  /** The stack delivers through a queue (`deliveryMode: queued`): SQS, its worker, alarms, a table. */
+  queued?: boolean;
   state?: StateAccess;
 }
 
@@ -114,6 +116,90 @@ function ownVpcStatement(inRegion: Statement["Condition"]): Statement {
     Resource: "*",
     Condition: inRegion,
   };
+}
+
+/**
+ * What queued delivery adds to a stack (docs/queued-delivery.md): its FIFO queue and dead-letter queue,
+ * the worker's event source mapping, the alarms and the optional state table, all named after the
+ * project. `write` is the deploy role's set; without it, the preview role's reads.
+ */
+function queuedDeliveryStatements(a: WorkloadPolicyArgs, write: boolean): Statement[] {
+  if (!a.queued) return [];
+  const p = a.partition ?? "aws";
+  const regional = (service: string, resource: string) => `arn:${p}:${service}:${a.region}:${a.account}:${resource}`;
+  const reads = {
+    sqs: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"],
+    dynamodb: [
+      "dynamodb:DescribeTable",
+      "dynamodb:DescribeTimeToLive",
+      "dynamodb:DescribeContinuousBackups",
+      "dynamodb:ListTagsOfResource",
+    ],
+    cloudwatch: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+  };
+  return [
+    {
+      Sid: write ? "QueuedDeliveryQueues" : "ReadQueuedDeliveryQueues",
+      Effect: "Allow",
+      Action: write
+        ? [
+            ...reads.sqs,
+            "sqs:CreateQueue",
+            "sqs:DeleteQueue",
+            "sqs:SetQueueAttributes",
+            "sqs:TagQueue",
+            "sqs:UntagQueue",
+          ]
+        : reads.sqs,
+      Resource: regional("sqs", `${a.prefix}-*`),
+    },
+    {
+      Sid: write ? "QueuedDeliveryStateTable" : "ReadQueuedDeliveryStateTable",
+      Effect: "Allow",
+      Action: write
+        ? [
+            ...reads.dynamodb,
+            "dynamodb:CreateTable",
+            "dynamodb:DeleteTable",
+            "dynamodb:UpdateTable",
+            "dynamodb:UpdateTimeToLive",
+            "dynamodb:TagResource",
+            "dynamodb:UntagResource",
+          ]
+        : reads.dynamodb,
+      Resource: regional("dynamodb", `table/${a.prefix}-*`),
+    },
+    {
+      Sid: write ? "QueuedDeliveryAlarms" : "ReadQueuedDeliveryAlarms",
+      Effect: "Allow",
+      Action: write
+        ? [
+            ...reads.cloudwatch,
+            "cloudwatch:PutMetricAlarm",
+            "cloudwatch:DeleteAlarms",
+            "cloudwatch:TagResource",
+            "cloudwatch:UntagResource",
+          ]
+        : reads.cloudwatch,
+      Resource: regional("cloudwatch", `alarm:${a.prefix}-*`),
+    },
+    {
+      // Event source mappings get their ARN (a UUID) only when created: scoped by the function instead.
+      Sid: write ? "QueuedDeliveryEventSource" : "ReadQueuedDeliveryEventSource",
+      Effect: "Allow",
+      Action: write
+        ? [
+            "lambda:GetEventSourceMapping",
+            "lambda:ListEventSourceMappings",
+            "lambda:CreateEventSourceMapping",
+            "lambda:UpdateEventSourceMapping",
+            "lambda:DeleteEventSourceMapping",
+          ]
+        : ["lambda:GetEventSourceMapping", "lambda:ListEventSourceMappings"],
+      Resource: "*",
+      Condition: { StringLike: { "lambda:FunctionArn": regional("lambda", `function:${a.prefix}-*`) } },
+    },
+  ];
 }
 
 /** Permissions of the deploy role: create, update and delete what the program manages, nothing else. */
@@ -361,6 +447,7 @@ export function deployPolicy(a: WorkloadPolicyArgs): PolicyDocument {
         ]
       : []),
     ...stateStatements(a.state, true, p),
+    ...queuedDeliveryStatements(a, true),
   ]);
 }
 
@@ -437,6 +524,7 @@ export function previewPolicy(a: WorkloadPolicyArgs): PolicyDocument {
         ]
       : []),
     ...stateStatements(a.state, false, p),
+    ...queuedDeliveryStatements(a, false),
   ]);
 }
 

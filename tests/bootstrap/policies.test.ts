@@ -205,6 +205,25 @@ describe("the deploy role", () => {
     }
   });
 
+  it("may manage a delivery queue, its alarms, table and event source only for a queued stack", () => {
+    const sids = (d: PolicyDocument) => d.Statement.map((st) => st.Sid ?? "");
+    expect(sids(policy).filter((sid) => sid.includes("QueuedDelivery"))).toEqual([]);
+    const queued = deployPolicy({ ...dev, queued: true });
+    const queue = queued.Statement.find((st) => st.Sid === "QueuedDeliveryQueues");
+    expect(queue?.Resource).toBe("arn:aws:sqs:eu-west-1:111111111111:hipchat-proxy-*");
+    expect([queue?.Action].flat()).toContain("sqs:CreateQueue");
+    const mapping = queued.Statement.find((st) => st.Sid === "QueuedDeliveryEventSource");
+    expect(mapping?.Condition).toEqual({
+      StringLike: { "lambda:FunctionArn": "arn:aws:lambda:eu-west-1:111111111111:function:hipchat-proxy-*" },
+    });
+    // The preview role only reads them.
+    const preview = previewPolicy({ ...dev, queued: true });
+    const writes = preview.Statement.filter((st) => st.Sid?.includes("QueuedDelivery"))
+      .flatMap((st) => [st.Action].flat())
+      .filter((action) => !/:(Get|List|Describe)/.test(action));
+    expect(writes).toEqual([]);
+  });
+
   it("may build a VPC only for a stack that has none of its own", () => {
     const sids = (d: PolicyDocument) => d.Statement.map((st) => st.Sid);
     expect(sids(policy)).not.toContain("OwnVpcForAStackWithoutOne");
