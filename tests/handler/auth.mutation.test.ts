@@ -109,7 +109,7 @@ describe("TokenAuthority", () => {
     }
   });
 
-  it("a token listed twice gets the grant listed first", () => {
+  it("a token listed twice (a secret that does is refused as invalid) gets the grant listed first", () => {
     const scopedFirst = new TokenAuthority([{ token: "twice-token", rooms: ops }, { token: "twice-token" }]);
     expect(scopedFirst.authenticate("twice-token").rooms).toBe(ops);
     const unscopedFirst = new TokenAuthority([{ token: "twice-token" }, { token: "twice-token", rooms: ops }]);
