@@ -181,7 +181,7 @@ it("outage: 500 to everything for 15 s while 50 messages arrive: all 2xx, all de
 }, 120_000);
 
 it("SIGKILL while 100 messages wait, restart: all 100 delivered, duplicates at most the messages in flight", async () => {
-  // A slow Slack (150 ms per call) of its own, so posts are in flight when the process dies.
+  // A slow Slack (100 ms per call) of its own, so posts are in flight when the process dies.
   const slow = await startSlackStandIn({
     tokens: [SLACK_TOKEN],
     rateLimit: { perSecond: RATE, burst: BURST },
