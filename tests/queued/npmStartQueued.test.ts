@@ -185,7 +185,7 @@ it("SIGKILL while 100 messages wait, restart: all 100 delivered, duplicates at m
   const slow = await startSlackStandIn({
     tokens: [SLACK_TOKEN],
     rateLimit: { perSecond: RATE, burst: BURST },
-    latencyMs: 150,
+    latencyMs: 100,
   });
   const path = tempQueuePath();
   let first: StartedProxy | undefined = await npmStart(proxyEnv(slow.url, path));
