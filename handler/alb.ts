@@ -6,6 +6,7 @@
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { badRequest, payloadTooLarge, reasonPhrase } from "./errors";
+import { wellFormed } from "./wellFormed";
 
 /** The ALB refuses request bodies over 1 MB; the local server and the fuzz tests enforce the same. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -61,12 +62,12 @@ export function parseAlbEvent(event: ALBEvent): ProxyRequest {
   const rawQuery = event.multiValueQueryStringParameters ?? wrapValues(event.queryStringParameters);
   for (const [name, values] of Object.entries(rawQuery)) {
     if (values === undefined) continue;
-    const key = decodeQueryComponent(name);
-    query.set(key, [...(query.get(key) ?? []), ...values.map((v) => decodeQueryComponent(String(v)))]);
+    const key = wellFormed(decodeQueryComponent(name));
+    query.set(key, [...(query.get(key) ?? []), ...values.map((v) => wellFormed(decodeQueryComponent(String(v))))]);
   }
   return {
     method: (event.httpMethod ?? "GET").toUpperCase(),
-    path: event.path || "/",
+    path: wellFormed(event.path || "/"),
     query,
     headers,
     body: lazyBody(event.body, event.isBase64Encoded),

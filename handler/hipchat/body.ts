@@ -8,6 +8,7 @@ import { isUtf8 } from "node:buffer";
 import { Busboy } from "@fastify/busboy";
 import { first, MAX_BODY_BYTES, type ProxyRequest } from "../alb";
 import { badRequest, ProxyError, unsupportedMediaType } from "../errors";
+import { wellFormed, wellFormedDeep } from "../wellFormed";
 
 export type BodyFields = Readonly<Record<string, unknown>>;
 
@@ -114,8 +115,12 @@ function parseJson(text: string): BodyFields {
     throw badRequest("Request body must be a JSON object");
   }
   if (nestedDeeperThan(doc, MAX_JSON_DEPTH)) throw badRequest("Request body is nested too deeply");
-  return doc as BodyFields;
+  // Decoded UTF-8 holds no lone surrogate: only a `\uD800`-style escape can put one in a string.
+  return (LONE_SURROGATE_ESCAPE.test(text) ? wellFormedDeep(doc) : doc) as BodyFields;
 }
+
+/** A JSON escape of a UTF-16 surrogate (paired or not: wellFormedDeep tells them apart). */
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /**
  * The deepest a HipChat body nests is 5 (card → attributes → [i] → value → icon); this leaves headroom.
@@ -141,8 +146,10 @@ function nestedDeeperThan(doc: object, limit: number): boolean {
 /** Form fields: the first value of a repeated field wins, like HipChat's PHP front end. */
 export function parseForm(text: string): BodyFields {
   const fields: Record<string, string> = Object.create(null); // keys come from clients: no inherited members
-  for (const [key, value] of new URLSearchParams(text)) {
-    if (!(key in fields)) fields[key] = value;
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    // URLSearchParams decodes with replacement already; kept for any decoder that would not.
+    const key = wellFormed(rawKey);
+    if (!(key in fields)) fields[key] = wellFormed(value);
   }
   return fields;
 }
@@ -169,9 +176,10 @@ function parseMultipart(body: Buffer, contentType: string): Promise<BodyFields> 
     }
     const fields: Record<string, string> = Object.create(null); // keys come from clients: no inherited members
     let problem: string | undefined;
-    parser.on("field", (name, value, nameTruncated, valueTruncated) => {
+    parser.on("field", (rawName, value, nameTruncated, valueTruncated) => {
+      const name = wellFormed(rawName);
       if (nameTruncated || valueTruncated) problem ??= `Field ${fieldLabel(name)} is too long`;
-      else if (!(name in fields)) fields[name] = value;
+      else if (!(name in fields)) fields[name] = wellFormed(value);
     });
     parser.on("file", (name, stream) => {
       problem ??= `Field ${fieldLabel(name)} is a file upload; the proxy takes text fields only (send it without a filename)`;

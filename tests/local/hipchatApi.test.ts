@@ -4,9 +4,11 @@
  * (tests/handler has the same behaviour through the Lambda handler.)
  */
 import * as http from "node:http";
+import * as fc from "fast-check";
 import { stableRoomId } from "../../handler/settings";
 import { npmStart, type StartedProxy } from "../support/npmStart";
 import { channelId, startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
+import { LINK_TEXT, surrogateMessage, toWellFormed } from "../handler/surrogateArbitraries";
 
 const TOKEN = "api-local-token-0123456789";
 
@@ -333,4 +335,39 @@ describe("auth_test=true on the listings", () => {
     const res = await fetch(`${proxy.url}/v2/room?auth_test=true&auth_token=wrong-token-0000`);
     expect(res.status).toBe(401);
   });
+});
+
+describe("lone surrogates", () => {
+  const notifyRaw = (json: string) =>
+    fetch(`${proxy.url}/v2/room/Ops/notification?auth_token=${TOKEN}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: json,
+    });
+
+  it.each([
+    ['{"message":"hello\\ud800","message_format":"text"}', "hello\ufffd"],
+    ['{"message":"A\\ud800B","message_format":"text"}', "A\ufffdB"],
+    ['{"message":"\\udc00<b>x</b>"}', "\ufffd*x*"],
+  ])("%s → 204, delivered as %j", async (json, text) => {
+    const res = await notifyRaw(json);
+    expect(res.status).toBe(204);
+    expect(slack.delivered.map((c) => c.body)).toEqual([{ channel: "#ops", text, mrkdwn: "true" }]);
+  });
+
+  it("property: any text message with lone surrogates is delivered as its well-formed twin (40 runs)", async () => {
+    await fc.assert(
+      fc.asyncProperty(surrogateMessage("text"), async (message) => {
+        slack.delivered.length = 0;
+        const a = await notifyRaw(JSON.stringify({ message, message_format: "text" }));
+        const b = await notifyRaw(JSON.stringify({ message: toWellFormed(message), message_format: "text" }));
+        expect([a.status, b.status]).toEqual([204, 204]);
+        const [got, expected] = slack.delivered.map((c) => c.body);
+        expect(got).toEqual(expected);
+        expect(String(got.text)).not.toMatch(/&(?!amp;|lt;|gt;)/);
+        if (message.includes(LINK_TEXT)) expect(got.text).toContain("<https://example.com/a?b=c&amp;d>");
+      }),
+      { numRuns: 40, seed: 0x5e7b },
+    );
+  }, 60_000);
 });
