@@ -205,8 +205,11 @@ it("a worker that dies mid-batch: nothing lost, duplicates only among what that 
     const gen = ++generation;
     const real = pacedSlackPoster({ slackApiUrl: rig.slack.url, timeoutMs: 1000, spacingMs: 50 });
     const slack: SlackGateway = {
-      post: (token, message, options) =>
-        gen === generation ? real.post(token, message, options) : new Promise(() => undefined),
+      // 40 ms per post, so that a batch is still running when the test kills its container.
+      post: async (token, message, options) => {
+        await new Promise((r) => setTimeout(r, 40));
+        return gen === generation ? real.post(token, message, options) : new Promise(() => undefined);
+      },
     };
     const log = createLogger();
     const deliverer = createDeliverer({
