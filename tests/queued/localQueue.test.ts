@@ -12,6 +12,7 @@ import type { SlackGateway } from "../../handler/gateway";
 import { createLogger } from "../../handler/log";
 import type { SlackMessage } from "../../handler/slack";
 import { LocalQueue } from "../../local/queue";
+import { runQueueAdmin } from "../../local/queueAdmin";
 import { startLocalServer } from "../../local/server";
 import { loadLocalConfig } from "../../local/settings";
 import { startSlackStandIn } from "../support/slackStandIn";
@@ -84,6 +85,26 @@ describe("the local queue", () => {
     q.close();
     new LocalQueue(path).close();
     expect(fs.existsSync(path)).toBe(true);
+  });
+
+  it("can be looked after while the proxy is stopped: stats, dead letters (no text), redrive", async () => {
+    const path = tempQueuePath();
+    const q = new LocalQueue(path);
+    await put(q, envelope("#a", "private words"));
+    q.deadLetter(q.lease(1)[0].seq, "channel_not_found");
+    q.close();
+    const out: string[] = [];
+    expect(runQueueAdmin("stats", path, (l) => out.push(l))).toBe(0);
+    expect(runQueueAdmin("dead", path, (l) => out.push(l))).toBe(0);
+    expect(runQueueAdmin("redrive", path, (l) => out.push(l))).toBe(0);
+    expect(runQueueAdmin("nonsense", path, (l) => out.push(l))).toBe(2);
+    expect(JSON.parse(out[0])).toMatchObject({ depth: 0, deadLetters: 1 });
+    expect(JSON.parse(out[1])).toMatchObject({ channel: "#a", reason: "channel_not_found", attempts: 1 });
+    expect(out[2]).toBe("1 dead letter(s) put back");
+    expect(out.join("\n")).not.toContain("private words");
+    const again = new LocalQueue(path);
+    expect(again.stats()).toMatchObject({ depth: 1, deadLetters: 0 });
+    again.close();
   });
 
   it("resolves refs to Slack's ts", async () => {
