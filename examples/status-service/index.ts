@@ -1,7 +1,7 @@
 /**
  * The status service program: reads this stack's configuration, builds the service and exports its
  * outputs. Run it from this folder (`pulumi up` here uses this folder's Pulumi.yaml); see
- * the README section "Reusing PrivateLambdaService".
+ * components/README.md for the component it is built from.
  */
 import * as pulumi from "@pulumi/pulumi";
 
