@@ -10,7 +10,7 @@ import { toAlbResult } from "./alb";
 import { parseDeliverySettings } from "./delivery/settings";
 import { sqsMessageQueue } from "./delivery/sqs";
 import { unavailable } from "./errors";
-import { webApiGateway } from "./gateway";
+import { secretTokenSource, slackEdge, webApiGateway } from "./gateway";
 import { PUBLIC_HOSTNAME } from "./hipchat/responses";
 import { createLogger } from "./log";
 import { createProxy, errorResponse, type AlbHandler } from "./proxy";
@@ -87,10 +87,13 @@ export function createLambdaHandler(env: LambdaEnvironment): AlbHandler {
     // here is not cached: the first request fetches again and answers 503 if that fails too.
     // The extension only answers once the function is invoked, so with it the first request fetches.
     if (!useExtension) secrets.get().catch(() => undefined);
-    const slack = webApiGateway({
-      slackApiUrl: env.SLACK_API_URL?.trim() || undefined,
-      timeoutMs: settings.slackTimeoutMs,
-    });
+    // The Slack edge owns the Slack token: it reads it from the secret, and reads the secret again
+    // when Slack refuses the token (a rotation).
+    const slack = slackEdge(
+      webApiGateway({ slackApiUrl: env.SLACK_API_URL?.trim() || undefined, timeoutMs: settings.slackTimeoutMs }),
+      secretTokenSource(secrets),
+      { attemptBudgetMs: settings.slackTimeoutMs },
+    );
     log.info("cold start", {
       rooms: settings.rooms.rooms.length,
       defaultChannel: settings.defaultChannel ?? "",

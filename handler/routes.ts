@@ -1,44 +1,62 @@
 /**
- * The HipChat API surface the proxy serves, as a find-my-way route table. The router tolerates what
- * real clients send: `//` (Ansible's `api` ending in `/`), trailing slashes, percent-encoded room
+ * The HipChat API surface the proxy serves: one table of method, path and the call that answers it
+ * (handler/calls.ts), compiled into a find-my-way router once per container. The router tolerates
+ * what real clients send: `//` (Ansible's `api` ending in `/`), trailing slashes, percent-encoded room
  * names (hipchat-rb escapes them, hipchatter does not).
  */
 import FindMyWay = require("find-my-way");
+import * as calls from "./calls";
 import { methodNotAllowed, notFound } from "./errors";
 
-export type RouteName =
-  | "health"
-  | "room.notification"
-  | "room.message"
-  | "room.shareLink"
-  | "user.message"
-  | "v1.rooms.message"
-  | "room.list"
-  | "v1.rooms.list"
-  | "room.get"
-  | "v1.rooms.show"
-  | "room.topic"
-  | "v1.rooms.topic";
+export interface Route {
+  methods: readonly FindMyWay.HTTPMethod[];
+  path: string;
+  /** The call's name in the request log. */
+  name: string;
+  handler: calls.CallHandler;
+  /** False for the health check only: every other call needs a valid token. */
+  authenticated?: false;
+  /** v1 calls take fields from the query too (under the body's). */
+  queryFields?: true;
+}
 
-const TABLE: ReadonlyArray<{ methods: string[]; path: string; name: RouteName }> = [
-  { methods: ["GET", "HEAD"], path: "/healthz", name: "health" },
-  { methods: ["POST"], path: "/v2/room/:room/notification", name: "room.notification" },
-  { methods: ["POST"], path: "/v2/room/:room/message", name: "room.message" },
-  { methods: ["POST"], path: "/v2/room/:room/share/link", name: "room.shareLink" },
-  { methods: ["POST"], path: "/v2/user/:user/message", name: "user.message" },
-  { methods: ["GET", "POST"], path: "/v1/rooms/message", name: "v1.rooms.message" },
-  { methods: ["GET"], path: "/v2/room", name: "room.list" },
-  { methods: ["GET"], path: "/v1/rooms/list", name: "v1.rooms.list" },
-  { methods: ["GET"], path: "/v2/room/:room", name: "room.get" },
-  { methods: ["GET"], path: "/v1/rooms/show", name: "v1.rooms.show" },
-  { methods: ["PUT"], path: "/v2/room/:room/topic", name: "room.topic" },
-  { methods: ["POST"], path: "/v1/rooms/topic", name: "v1.rooms.topic" },
+export const ROUTES: readonly Route[] = [
+  { methods: ["GET", "HEAD"], path: "/healthz", name: "health", handler: calls.health, authenticated: false },
+  {
+    methods: ["POST"],
+    path: "/v2/room/:room/notification",
+    name: "room.notification",
+    handler: calls.roomNotification,
+  },
+  { methods: ["POST"], path: "/v2/room/:room/message", name: "room.message", handler: calls.roomSendMessage },
+  { methods: ["POST"], path: "/v2/room/:room/share/link", name: "room.shareLink", handler: calls.roomShareLink },
+  { methods: ["PUT"], path: "/v2/room/:room/topic", name: "room.topic", handler: calls.roomTopic },
+  { methods: ["GET"], path: "/v2/room/:room", name: "room.get", handler: calls.roomGet },
+  { methods: ["GET"], path: "/v2/room", name: "room.list", handler: calls.roomList },
+  { methods: ["POST"], path: "/v2/user/:user/message", name: "user.message", handler: calls.userMessage },
+  {
+    methods: ["GET", "POST"],
+    path: "/v1/rooms/message",
+    name: "v1.rooms.message",
+    handler: calls.v1RoomsMessage,
+    queryFields: true,
+  },
+  {
+    methods: ["POST"],
+    path: "/v1/rooms/topic",
+    name: "v1.rooms.topic",
+    handler: calls.v1RoomsTopic,
+    queryFields: true,
+  },
+  { methods: ["GET"], path: "/v1/rooms/show", name: "v1.rooms.show", handler: calls.v1RoomsShow, queryFields: true },
+  { methods: ["GET"], path: "/v1/rooms/list", name: "v1.rooms.list", handler: calls.v1RoomsList, queryFields: true },
 ];
 
 const ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 export interface RouteMatch {
-  name: RouteName;
+  route: Route;
+  /** The path parameters, percent-decoded. */
   params: Readonly<Record<string, string>>;
 }
 
@@ -48,10 +66,10 @@ export interface Router {
 }
 
 /** Builds the router. Called once per container (find-my-way compiles its tree on `on`). */
-export function createRouter(): Router {
+export function createRouter(routes: readonly Route[] = ROUTES): Router {
   const router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 });
   const noop = () => undefined;
-  for (const route of TABLE) router.on(route.methods as FindMyWay.HTTPMethod[], route.path, noop, { name: route.name });
+  for (const route of routes) router.on([...route.methods], route.path, noop, { route });
 
   const lookup = (method: string, path: string) => {
     try {
@@ -64,8 +82,8 @@ export function createRouter(): Router {
     match(method, path) {
       const found = lookup(method, path);
       if (found) {
-        const store = found.store as { name: RouteName };
-        return { name: store.name, params: { ...found.params } as Record<string, string> };
+        const { route } = found.store as { route: Route };
+        return { route, params: { ...found.params } as Record<string, string> };
       }
       const allowed = ALL_METHODS.filter((m) => m !== method && lookup(m, path));
       if (allowed.length > 0) {

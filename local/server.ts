@@ -10,8 +10,9 @@ import type { Duplex } from "node:stream";
 import type { ALBEvent } from "aws-lambda";
 import { MAX_BODY_BYTES, toAlbResult } from "../handler/alb";
 import { payloadTooLarge } from "../handler/errors";
-import { consoleGateway, webApiGateway, type SlackGateway } from "../handler/gateway";
+import { consoleGateway, secretTokenSource, slackEdge, webApiGateway, type SlackGateway } from "../handler/gateway";
 import { createLogger, type Logger } from "../handler/log";
+import type { SecretCache } from "../handler/secrets";
 import { PUBLIC_HOSTNAME } from "../handler/hipchat/responses";
 import { type AlbHandler, createProxy, errorResponse } from "../handler/proxy";
 import { SettingsError, type ProxySecrets } from "../handler/settings";
@@ -38,10 +39,13 @@ export interface LocalServerOptions {
 }
 
 export async function startLocalServer(config: LocalConfig, options: LocalServerOptions = {}): Promise<LocalServer> {
-  const secrets: ProxySecrets = { slackToken: config.slackToken, tokens: config.tokens };
-  const slack: SlackGateway = config.slackToken
+  const fixed: ProxySecrets = { slackToken: config.slackToken, tokens: config.tokens };
+  // Locally the secrets are fixed for the process' life; invalidation has nothing to refetch.
+  const secrets: SecretCache = { get: async () => fixed, invalidate: () => undefined };
+  const gateway: SlackGateway = config.slackToken
     ? webApiGateway({ slackApiUrl: config.slackApiUrl, timeoutMs: config.settings.slackTimeoutMs })
     : consoleGateway(options.print);
+  const slack = slackEdge(gateway, secretTokenSource(secrets), { attemptBudgetMs: config.settings.slackTimeoutMs });
   const log = options.log ?? createLogger();
   // Queued mode: valid messages are stored in QUEUE_PATH and answered at once; a worker loop in this
   // process posts them (docs/queued-delivery.md).
@@ -116,8 +120,7 @@ export async function startLocalServer(config: LocalConfig, options: LocalServer
   const address = `${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   handler = createProxy({
     settings: config.settings,
-    // Locally the secrets are fixed for the process' life; invalidation has nothing to refetch.
-    secrets: { get: async () => secrets, invalidate: () => undefined },
+    secrets,
     slack,
     log,
     queue: delivery?.queue,

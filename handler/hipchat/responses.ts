@@ -173,3 +173,19 @@ export function v1Room(room: Room, publicHostname: string) {
 export function v1RoomDetail(room: Room, publicHostname: string) {
   return { room: { ...v1Room(room, publicHostname), participants: [] } };
 }
+
+/**
+ * HipChat's rate-limit headers, from the per-channel pacing of the call's room (handler/pacing.ts):
+ * `turn` is when the next message to the room's channel may go (epoch ms; `nowMs` when it is free).
+ * Limit 1; Remaining 1 when the next message would go to Slack at once, 0 when it would wait its
+ * turn or be refused; Reset the Unix second that pacing ends (now when the channel is free). See
+ * docs/hipchat-api.md, "Rate-limit headers".
+ */
+export function rateLimitHeaders(turn: number, nowMs: number): Record<string, string> {
+  const paced = turn > nowMs;
+  return {
+    "X-Ratelimit-Limit": "1",
+    "X-Ratelimit-Remaining": paced ? "0" : "1",
+    "X-Ratelimit-Reset": String(Math.ceil(Math.max(turn, nowMs) / 1000)),
+  };
+}

@@ -371,3 +371,28 @@ describe("lone surrogates", () => {
     );
   }, 60_000);
 });
+
+describe("the request log", () => {
+  it("one JSON line per request, with the trace id the emulated ALB adds, and no token", async () => {
+    const res = await fetch(`${proxy.url}/v2/room/Ops/notification?auth_token=${TOKEN}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "logged", message_format: "text" }),
+    });
+    expect(res.status).toBe(204);
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = proxy
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === "request" && l.route === "room.notification");
+    expect(lines.at(-1)).toMatchObject({
+      status: 204,
+      room: "Ops",
+      channel: "#ops",
+      traceId: expect.stringMatching(/^Root=1-/),
+    });
+    expect(proxy.output()).not.toContain(TOKEN);
+  });
+});
