@@ -8,7 +8,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { REPO_ROOT } from "../tests/support/pulumiStack";
-import type { CountsMessage, ReadyMessage, StartMessage } from "./standIns";
+import type {
+  CountsMessage,
+  ReadyMessage,
+  SlackCountsMessage,
+  SlackDeliveriesMessage,
+  SlackMessage,
+  SlackReadyMessage,
+  StartMessage,
+} from "./standIns";
 
 /** The Lambda runtime's major version: every measured process runs on it. */
 export const RUNTIME_MAJOR = 22;
@@ -148,6 +156,10 @@ export function runToExit(
 /** The stand-ins' process. */
 export interface StandIns extends ReadyMessage {
   counts(): Promise<CountsMessage>;
+  /** Starts one more Slack stand-in in the stand-ins' process; its base URL. */
+  slack(options: Omit<SlackMessage, "type">): Promise<string>;
+  slackCounts(name: string): Promise<SlackCountsMessage>;
+  slackDeliveries(name: string): Promise<SlackDeliveriesMessage>;
   close(): Promise<void>;
 }
 
@@ -189,13 +201,23 @@ export async function startStandIns(
   const ready = next<ReadyMessage>("ready");
   child.send({ type: "start", ...start });
   const r = await ready;
+  // One question at a time: an answer is matched to its question by its type only.
+  let turn: Promise<unknown> = Promise.resolve();
+  const ask = <T>(message: Record<string, unknown> & { type: string }, answer: string): Promise<T> => {
+    const result = turn.then(() => {
+      const reply = next<T>(answer);
+      child.send(message);
+      return reply;
+    });
+    turn = result.catch(() => undefined);
+    return result;
+  };
   return {
     ...r,
-    counts: () => {
-      const answer = next<CountsMessage>("counts");
-      child.send({ type: "counts" });
-      return answer;
-    },
+    counts: () => ask<CountsMessage>({ type: "counts" }, "counts"),
+    slack: async (options) => (await ask<SlackReadyMessage>({ type: "slack", ...options }, "slackReady")).url,
+    slackCounts: (name) => ask<SlackCountsMessage>({ type: "slackCounts", name }, "slackCounts"),
+    slackDeliveries: (name) => ask<SlackDeliveriesMessage>({ type: "slackDeliveries", name }, "slackDeliveries"),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -13,6 +13,10 @@
  *   package      the deployed archive, unpacked                                            ≤ 0.6 MB
  *   profiles     `node --cpu-prof` of cold starts of the bundle and of the SDK baseline (in turn), and
  *                CPU profiles of warm requests to each, summarized by module (bench/profile.ts)
+ *   queued       `npm start`'s server (bench/queued.ts), for context: answer latency of queued mode ÷
+ *                direct mode (median, p95), same requests; and the drain of a burst to 3 channels
+ *                against a Slack stand-in allowing 1 message/s per channel (burst 3), messages/s ÷
+ *                the allowed 3/s, every message once and in per-channel order          ≥ 0.9×
  *
  * The measured artefact is the dev stack's function code as the program computes it under Pulumi
  * mocks (bench/artefact.ts). Every measured process runs on Node 22 with only what the Lambda
@@ -24,7 +28,9 @@
  * default 40), BENCH_WARM_BLOCK_SIZE (default 100), BENCH_CONTAINER_N (default 200),
  * BENCH_PROFILE_RUNS (default 8, 0 = no profiles), BENCH_PROFILE_DIR (keep the .cpuprofile files
  * there), BENCH_SEED (order of sides within rounds), BENCH_KEEP_WORK=1 (keep the temporary folder
- * with the unpacked artefact, the runners and the profiles).
+ * with the unpacked artefact, the runners and the profiles), BENCH_QUEUED (default 1, 0 = no queued
+ * part), BENCH_QUEUED_BLOCKS (pairs of blocks, default 8), BENCH_QUEUED_BLOCK_SIZE (default 40),
+ * BENCH_DRAIN_MESSAGES (default 60, a multiple of 3).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -33,6 +39,7 @@ import { REPO_ROOT } from "../tests/support/pulumiStack";
 import { buildArtefact, bundleDetails, type Artefact } from "./artefact";
 import { node22, python3, runToAnswer, runToExit, startStandIns, type StandIns } from "./processes";
 import { summarizeProfiles, type ProfileSummary } from "./profile";
+import { DRAIN_TARGET, measureQueued, type QueuedResults, type QueuedSettings } from "./queued";
 import { pairedRatio, round, seededRandom, shuffled, summarize, type Ratio, type Summary } from "./stats";
 
 const ROUNDS = Math.max(15, Number(process.env.BENCH_COLD_ROUNDS ?? 30));
@@ -44,6 +51,19 @@ const PROFILE_RUNS = Number(process.env.BENCH_PROFILE_RUNS ?? 8);
 const WARM_PROFILE_N = 2000;
 const SEED = Number(process.env.BENCH_SEED ?? 22);
 const SESSION_TOKEN = "bench-session-token";
+const QUEUED: QueuedSettings | undefined =
+  process.env.BENCH_QUEUED === "0"
+    ? undefined
+    : {
+        blocks: Number(process.env.BENCH_QUEUED_BLOCKS ?? 8),
+        blockSize: Number(process.env.BENCH_QUEUED_BLOCK_SIZE ?? 40),
+        warmup: 60,
+        drainMessages: Number(process.env.BENCH_DRAIN_MESSAGES ?? 60),
+        drainChannels: 3,
+        // Slack's figure for chat.postMessage: about one message per second per channel, short bursts.
+        perSecond: 1,
+        burst: 3,
+      };
 const MB = 1024 * 1024;
 
 const TARGETS = {
@@ -53,6 +73,7 @@ const TARGETS = {
   packageBytes: 0.6 * MB,
   connectionsPerContainer: 1,
   secretReadsPerContainer: 1,
+  queuedDrainOfAllowedRate: DRAIN_TARGET,
 };
 
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
@@ -498,6 +519,63 @@ function verdict(c: { wall: Ratio; cpu: Ratio; target?: number }): string {
   return wall ? "MISSED (CPU)" : "MISSED (wall)";
 }
 
+/** The queued part's rows of the table: answer latency (context) and the drain rate (≥ its target). */
+function queuedRows(q: QueuedResults): string[][] {
+  const l = q.latency;
+  const d = q.drain;
+  const cpu = (x: number | undefined) => (x === undefined ? "" : ` · ${round(x, 1)} ms CPU`);
+  const x = (r: number) => `${round(r, 2).toFixed(2)}×`;
+  const drainOk = d.ratio >= d.target;
+  return [
+    [
+      "Answer, npm start: queued ÷ direct, median",
+      `${fmtMs(l.queued.answerMs.median)}${cpu(l.queued.cpuMsPerMessage)}`,
+      `${fmtMs(l.direct.answerMs.median)}${cpu(l.direct.cpuMsPerMessage)}`,
+      `${x(l.medianRatio)} (blocks ${x(l.blockRatio.min)}–${x(l.blockRatio.max)})`,
+      l.cpuRatio === undefined ? "n/a" : `${x(l.cpuRatio)} (per message)`,
+      "",
+      l.allDelivered ? "(context)" : "MISSED (not all delivered)",
+    ],
+    ["  same, p95", fmtMs(l.queued.answerMs.p95), fmtMs(l.direct.answerMs.p95), x(l.p95Ratio), "", "", "(context)"],
+    [
+      `Queued drain: ${d.messages} msgs, ${d.channels} channels, Slack ${d.limit.perSecond}/s each (burst ${d.limit.burst})`,
+      `${round(d.measuredPerSecond, 2)} msg/s, posts over ${round(d.postSpanMs / 1000, 1)} s`,
+      `allowed ${d.allowedPerSecond} msg/s, ≥ ${round(d.minimumSpanMs / 1000, 1)} s`,
+      x(d.ratio),
+      "",
+      `≥ ${d.target}×, each once, in order`,
+      drainOk && d.onceInOrder ? "met" : !d.onceInOrder ? "MISSED (once, in order)" : "MISSED",
+    ],
+    [
+      "  answers during that burst, median · p95",
+      `${fmtMs(d.answerMs.median)} · ${fmtMs(d.answerMs.p95)}`,
+      `${d.refusedCalls} Slack call(s) refused (429)`,
+      "",
+      "",
+      "",
+      "(context)",
+    ],
+  ];
+}
+
+/** The queued part in a few lines under the table. */
+function describeQueued(q: QueuedResults): string[] {
+  const l = q.latency;
+  const d = q.drain;
+  const s = (x: Summary) => `median ${fmtMs(x.median)}, p95 ${fmtMs(x.p95)}, max ${fmtMs(x.max)}`;
+  return [
+    `Queued delivery (${q.durationSeconds} s: start ${q.seconds.start} s, latency ${q.seconds.latency} s, ` +
+      `drain ${q.seconds.drain} s): npm start's server (ts-node, one child process), one request at a time, ` +
+      `${l.requestsPerMode} per mode in alternating blocks of ${l.blockSize}; CPU per message is the child's over a ` +
+      "block until Slack holds its messages (answer and delivery).",
+    `  direct: ${s(l.direct.answerMs)}; queued: ${s(l.queued.answerMs)}; every message posted: ${l.allDelivered ? "yes" : "NO"}`,
+    `  drain: ${d.posted} posted (${d.duplicates} duplicate(s), ${d.missing} missing), out of order in ` +
+      `${d.outOfOrderChannels.length ? d.outOfOrderChannels.join(", ") : "no channel"}; ` +
+      `first send → last post ${round(d.acceptedToDeliveredMs / 1000, 1)} s; ` +
+      `queue after: ${d.queueAfter ? JSON.stringify(d.queueAfter) : "n/a"}`,
+  ];
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const node = node22();
@@ -512,7 +590,13 @@ async function main(): Promise<void> {
       cpu: os.cpus()[0]?.model,
       loadAverage: os.loadavg().map((x) => round(x, 2)),
     },
-    settings: { rounds: ROUNDS, warmBlocks: WARM_BLOCKS, warmBlockSize: WARM_BLOCK_SIZE, containerN: CONTAINER_N },
+    settings: {
+      rounds: ROUNDS,
+      warmBlocks: WARM_BLOCKS,
+      warmBlockSize: WARM_BLOCK_SIZE,
+      containerN: CONTAINER_N,
+      queued: QUEUED ?? "skipped (BENCH_QUEUED=0)",
+    },
     targets: TARGETS,
   };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "hipchat-proxy-bench-"));
@@ -632,6 +716,11 @@ async function main(): Promise<void> {
       };
       results.profile = profiles;
     }
+    let queued: QueuedResults | undefined;
+    if (QUEUED) {
+      queued = await measureQueued(node.execPath, work, standIns, QUEUED, progress);
+      results.queued = queued;
+    }
     results.durationSeconds = round((Date.now() - started) / 1000, 1);
     const file = path.join(__dirname, "results.json");
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -694,6 +783,7 @@ async function main(): Promise<void> {
         c.slackConnections === 1 && c.secretReads === 1 && c.delivered === c.invocations ? "met" : "MISSED",
       ]);
     }
+    if (queued) rows.push(...queuedRows(queued));
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     const out = [
@@ -730,6 +820,7 @@ async function main(): Promise<void> {
           .join(", ")}`,
       );
     }
+    if (queued) out.push("", ...describeQueued(queued));
     if (profiles) out.push("", ...describeProfiles(profiles));
     out.push("", `Written: ${path.relative(process.cwd(), file)} (${results.durationSeconds} s)`);
     process.stdout.write(`${out.join("\n")}\n`);

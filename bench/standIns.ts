@@ -6,6 +6,13 @@
  *   → { type: "start", slackTokens, secrets, sessionToken }   ← { type: "ready", slackUrl, … }
  *   → { type: "counts" }                                      ← { type: "counts", … } (totals so far)
  *   → { type: "close" }                                       (closes the servers and exits)
+ *
+ * and, for the queued-delivery part (bench/queued.ts), more Slack stand-ins by name, each with its
+ * own tokens and, if given, Slack's per-channel rate limit:
+ *
+ *   → { type: "slack", name, tokens, rateLimit? }   ← { type: "slackReady", name, url }
+ *   → { type: "slackCounts", name }                 ← { type: "slackCounts", calls, delivered }
+ *   → { type: "slackDeliveries", name }             ← { type: "slackDeliveries", calls, delivered: [{channel, payload, at}] }
  */
 import { startSecretsExtensionStandIn, type SecretsExtensionStandIn } from "../tests/support/secretsExtensionStandIn";
 import { startSecretsStandIn, type SecretsStandIn } from "../tests/support/secretsStandIn";
@@ -36,13 +43,54 @@ export interface CountsMessage {
   extensionReads: number;
 }
 
+/** Starts one more Slack stand-in, `name`, for the queued-delivery part. */
+export interface SlackMessage {
+  type: "slack";
+  name: string;
+  tokens: string[];
+  /** Slack's per-channel limit: `burst` messages, then `perSecond` (429 with Retry-After above it). */
+  rateLimit?: { perSecond: number; burst: number };
+}
+
+export interface SlackReadyMessage {
+  type: "slackReady";
+  name: string;
+  url: string;
+}
+
+/** Totals of one named Slack stand-in: calls received (refused ones included) and messages posted. */
+export interface SlackCountsMessage {
+  type: "slackCounts";
+  calls: number;
+  delivered: number;
+}
+
+/**
+ * The messages one named Slack stand-in posted, in the order it posted them: the channel, the call's
+ * arguments as JSON (text and attachments), and `at`, the call's arrival (epoch ms).
+ */
+export interface SlackDeliveriesMessage {
+  type: "slackDeliveries";
+  calls: number;
+  delivered: { channel: string; payload: string; at: number }[];
+}
+
 let slack: SlackStandIn | undefined;
+const named = new Map<string, SlackStandIn>();
 let secrets: SecretsStandIn | undefined;
 let extension: SecretsExtensionStandIn | undefined;
 
-const send = (message: ReadyMessage | CountsMessage | { type: "error"; message: string }) => process.send?.(message);
+type Outgoing =
+  | ReadyMessage
+  | CountsMessage
+  | SlackReadyMessage
+  | SlackCountsMessage
+  | SlackDeliveriesMessage
+  | { type: "error"; message: string };
 
-process.on("message", (message: { type: string } & Partial<StartMessage>) => {
+const send = (message: Outgoing) => process.send?.(message);
+
+process.on("message", (message: { type: string; name?: string }) => {
   if (message.type === "start") {
     const m = message as StartMessage;
     Promise.all([
@@ -64,8 +112,37 @@ process.on("message", (message: { type: string } & Partial<StartMessage>) => {
       secretsManagerReads: secrets?.calls.filter((c) => c.target === "secretsmanager.GetSecretValue").length ?? 0,
       extensionReads: extension?.calls.length ?? 0,
     });
+  } else if (message.type === "slack") {
+    const m = message as SlackMessage;
+    startSlackStandIn({ tokens: m.tokens, rateLimit: m.rateLimit }).then(
+      (s) => {
+        named.set(m.name, s);
+        send({ type: "slackReady", name: m.name, url: s.url });
+      },
+      (err: Error) => send({ type: "error", message: err.message }),
+    );
+  } else if (message.type === "slackCounts" || message.type === "slackDeliveries") {
+    const s = named.get(String(message.name));
+    if (!s) send({ type: "error", message: `no Slack stand-in named ${message.name}` });
+    else if (message.type === "slackCounts")
+      send({ type: "slackCounts", calls: s.calls.length, delivered: s.delivered.length });
+    else
+      send({
+        type: "slackDeliveries",
+        calls: s.calls.length,
+        delivered: s.delivered.map((c) => ({
+          channel: String(c.body.channel ?? ""),
+          payload: JSON.stringify(c.body),
+          at: c.at ?? 0,
+        })),
+      });
   } else if (message.type === "close") {
-    Promise.all([slack?.close(), secrets?.close(), extension?.close()]).finally(() => process.exit(0));
+    Promise.all([
+      slack?.close(),
+      secrets?.close(),
+      extension?.close(),
+      ...[...named.values()].map((s) => s.close()),
+    ]).finally(() => process.exit(0));
   }
 });
 
