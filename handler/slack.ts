@@ -96,7 +96,10 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
       }
     }
     try {
+      const sentAt = now();
       const result = await beforeDeadline(client.chat.postMessage(current), options.deadline - now());
+      // Slack took a message sent after its last 429: the channel is open again, whatever that 429 said.
+      pacer?.succeeded(message.channel, sentAt);
       return { channel: String(result.channel ?? message.channel), ts: String(result.ts ?? "") };
     } catch (err) {
       if (err instanceof ProxyError) throw err; // the deadline passed: already the client's answer
@@ -105,7 +108,7 @@ export async function postMessage(client: WebClient, message: SlackMessage, opti
         const waitMs = (mapped.retryAfterSeconds ?? 1) * 1000;
         if (pacer) {
           // The next turn (above) waits or answers 429 for this request, and queues the others.
-          pacer.limited(message.channel, now() + waitMs);
+          pacer.limited(message.channel, now() + waitMs, now());
           continue;
         }
         if (now() + waitMs + options.attemptBudgetMs <= options.deadline) {
