@@ -6,7 +6,8 @@
  * - Incremental: results are kept in reports/stryker-incremental.json (git-ignored, like the HTML
  *   report), so a second run only tests mutants in code or tests that changed since. `--force` runs
  *   everything again. One file: `npm run mutate -- --mutate handler/secrets.ts`.
- * - The TypeScript checker drops mutants that do not compile (they are not counted in the score).
+ * - The TypeScript checker drops mutants that do not compile (they are not counted in the score); it
+ *   checks the mutated files and their imports only (stryker.tsconfig.json), not the whole tree.
  * - Concurrency 2: the machines have 2 cores.
  */
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -15,7 +16,7 @@ module.exports = {
   jest: { projectType: "custom", configFile: "stryker.jest.config.js", enableFindRelatedTests: true },
   coverageAnalysis: "perTest",
   checkers: ["typescript"],
-  tsconfigFile: "tsconfig.json",
+  tsconfigFile: "stryker.tsconfig.json",
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: ["handler/**/*.ts", "components/validation.ts"],
   incremental: true,

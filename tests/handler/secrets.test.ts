@@ -188,6 +188,30 @@ describe("awsSecretFetcher", () => {
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(sm.seen).toHaveLength(2);
   });
+
+  it("gives up after timeoutMs on one that keeps the connection busy without ever answering", async () => {
+    // A byte every 50 ms: the socket is never idle, so only the whole request's timeout ends it.
+    const timers: NodeJS.Timeout[] = [];
+    const sm = await serve((req) => {
+      req.socket.write("HTTP/1.1 200 OK\r\n");
+      const timer = setInterval(() => req.socket.writable && req.socket.write("x-pad: 1\r\n"), 50);
+      timers.push(timer);
+      req.socket.on("close", () => clearInterval(timer));
+    });
+    const fetch = awsSecretFetcher({
+      secretId: ARN,
+      endpoint: `http://127.0.0.1:${sm.port}`,
+      region: "us-east-1",
+      timeoutMs: 300,
+    });
+    const started = Date.now();
+    try {
+      await expect(fetch()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      for (const t of timers) clearInterval(t);
+    }
+  });
 });
 
 describe("extensionSecretFetcher", () => {
