@@ -10,9 +10,10 @@
 import * as fc from "fast-check";
 import type { ALBEvent } from "aws-lambda";
 import { MAX_BODY_BYTES } from "../../handler/alb";
+import { albEvent, type HeaderForm } from "../support/albEvents";
 import { TOKENS } from "../support/proxyHarness";
 
-export type HeaderForm = "single" | "multi";
+export type { HeaderForm };
 
 /** A request as a client put it on the wire, before the ALB turns it into an event. */
 export interface RawRequest {
@@ -41,57 +42,18 @@ export interface FuzzCase {
   names?: string;
 }
 
-const TEXT = /^(text\/|application\/json|application\/javascript|application\/xml)/i;
-
-/** Builds the ALB event for a request, as the load balancer does (docs/alb-events.md). */
+/** Builds the ALB event for a request with the suites' one ALB event factory (docs/alb-events.md). */
 export function toAlbEvent(r: RawRequest): ALBEvent {
-  const headers: [string, string][] = [
-    ["host", "hipchat-proxy.private.example.com"],
-    ["x-amzn-trace-id", "Root=1-67890abc-0123456789abcdef01234567"],
-    ["x-forwarded-for", "10.0.1.23"],
-    ["x-forwarded-port", "443"],
-    ["x-forwarded-proto", "https"],
-    ...r.headers.map(([k, v]): [string, string] => [k.toLowerCase(), v]),
-  ];
-  const contentType = [...r.headers].reverse().find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
-  let body = "";
-  let base64 = false;
-  if (r.body instanceof Uint8Array) {
-    body = Buffer.from(r.body).toString("base64");
-    base64 = r.body.length > 0;
-  } else if (r.body !== undefined && r.body !== "") {
-    base64 = !TEXT.test(contentType);
-    body = base64 ? Buffer.from(r.body, "utf8").toString("base64") : r.body;
-  }
-  if (r.isBase64Encoded !== undefined) base64 = r.isBase64Encoded;
-  const event: ALBEvent = {
-    requestContext: {
-      elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hc/abc" },
-    },
-    httpMethod: r.method,
-    path: r.path,
-    body,
-    isBase64Encoded: base64,
-  };
-  if (r.form === "multi") {
-    event.multiValueHeaders = group(headers);
-    event.multiValueQueryStringParameters = group(r.query);
-  } else {
-    // Without multi-value headers the ALB keeps the last value of a repeated key.
-    event.headers = Object.fromEntries(headers);
-    event.queryStringParameters = Object.fromEntries(r.query);
-  }
-  return event;
-}
-
-function group(pairs: [string, string][]): Record<string, string[]> {
-  // Own keys only: a generated key such as `toString` or `__proto__` must not reach Object.prototype.
-  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  for (const [k, v] of pairs) {
-    out[k] ??= [];
-    out[k].push(v);
-  }
-  return out;
+  return albEvent({
+    method: r.method,
+    url: r.path,
+    query: r.query,
+    headers: r.headers,
+    ...(r.body instanceof Uint8Array ? { bodyBytes: r.body } : { body: r.body }),
+    isBase64Encoded: r.isBase64Encoded,
+    headerForm: r.form,
+    proto: "https",
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

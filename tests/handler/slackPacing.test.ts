@@ -38,7 +38,7 @@ describe("the Slack edge and the channel pacer", () => {
     const succeeded = jest.spyOn(pacer, "succeeded");
     const { client, calls } = scriptedClient(["429", "ok"]);
 
-    const result = await postMessage(client, { channel: "#ops", text: "hi" }, {
+    const result = await postMessage(client, { channel: "#ops", text: "hi", mrkdwn: true }, {
       now: clock.now,
       sleep: clock.sleep,
       deadline: clock.now() + 30_000,
@@ -62,7 +62,7 @@ describe("the Slack edge and the channel pacer", () => {
     const pacer = createChannelPacer();
     const succeeded = jest.spyOn(pacer, "succeeded");
     const { client } = scriptedClient(["ok"]);
-    await postMessage(client, { channel: "#ops", text: "hi" }, {
+    await postMessage(client, { channel: "#ops", text: "hi", mrkdwn: true }, {
       now: clock.now,
       sleep: clock.sleep,
       deadline: clock.now() + 30_000,

@@ -11,11 +11,21 @@ export interface EventSpec {
   method?: string;
   /** Path plus optional raw query, exactly as the client wrote it: `/v2/room/a%20b/notification?auth_token=x`. */
   url: string;
-  headers?: Record<string, string | string[]>;
+  /** Raw query pairs added after the url's own, still percent-encoded, repeats and order kept. */
+  query?: [string, string][];
+  /**
+   * Request headers. A record replaces the ALB's own headers of the same name; a list of pairs is
+   * sent as is after them, repeats and order kept (the last one wins in the single-value form).
+   */
+  headers?: Record<string, string | string[]> | [string, string][];
   /** A JSON body (object → JSON with application/json) or a raw string with its own content type. */
   json?: unknown;
   form?: Record<string, string> | string;
   body?: string;
+  /** Raw bytes: the ALB always base64-encodes them. */
+  bodyBytes?: Uint8Array;
+  /** Overrides the ALB's base64 rule (for bodies that claim base64 and are not). */
+  isBase64Encoded?: boolean;
   contentType?: string;
   /** Single-value headers and query (the target group's default) or multi-value. Default: single. */
   headerForm?: HeaderForm;
@@ -35,14 +45,27 @@ const TEXT = /^(text\/|application\/json|application\/javascript|application\/xm
 export function albEvent(spec: EventSpec): ALBEvent {
   const [path, rawQuery = ""] = spec.url.split(/\?(.*)/s, 2);
   const proto = spec.proto ?? "http";
-  const headers: Record<string, string[]> = {
-    host: [spec.host ?? "hipchat-proxy.private.example.com"],
-    "x-amzn-trace-id": ["Root=1-67890abc-0123456789abcdef01234567"],
-    "x-forwarded-for": ["10.0.1.23"],
-    "x-forwarded-port": [proto === "https" ? "443" : "80"],
-    "x-forwarded-proto": [proto],
-  };
-  for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = Array.isArray(v) ? v : [v];
+  const own: [string, string][] = [
+    ["host", spec.host ?? "hipchat-proxy.private.example.com"],
+    ["x-amzn-trace-id", "Root=1-67890abc-0123456789abcdef01234567"],
+    ["x-forwarded-for", "10.0.1.23"],
+    ["x-forwarded-port", proto === "https" ? "443" : "80"],
+    ["x-forwarded-proto", proto],
+  ];
+  let headers: [string, string][];
+  if (Array.isArray(spec.headers)) {
+    headers = [...own, ...spec.headers.map(([k, v]): [string, string] => [k.toLowerCase(), v])];
+  } else {
+    const given = Object.entries(spec.headers ?? {}).map(([k, v]): [string, string[]] => [
+      k.toLowerCase(),
+      Array.isArray(v) ? v : [v],
+    ]);
+    const replaced = new Set(given.map(([k]) => k));
+    headers = [
+      ...own.filter(([k]) => !replaced.has(k)),
+      ...given.flatMap(([k, vs]) => vs.map((v): [string, string] => [k, v])),
+    ];
+  }
 
   let body = "";
   let contentType = spec.contentType;
@@ -55,39 +78,58 @@ export function albEvent(spec: EventSpec): ALBEvent {
   } else if (spec.body !== undefined) {
     body = spec.body;
   }
-  if (contentType) headers["content-type"] = [contentType];
-  // The ALB base64-encodes every body whose type is not text, JSON, JavaScript or XML.
-  const base64 = body !== "" && !TEXT.test(contentType ?? "");
+  if (contentType) {
+    headers = [...headers.filter(([k]) => k !== "content-type"), ["content-type", contentType]];
+  }
+  const lastContentType = [...headers].reverse().find(([k]) => k === "content-type")?.[1] ?? "";
+  let base64: boolean;
+  if (spec.bodyBytes !== undefined) {
+    body = Buffer.from(spec.bodyBytes).toString("base64");
+    base64 = spec.bodyBytes.length > 0;
+  } else {
+    // The ALB base64-encodes every body whose type is not text, JSON, JavaScript or XML.
+    base64 = body !== "" && !TEXT.test(lastContentType);
+    if (base64) body = Buffer.from(body, "utf8").toString("base64");
+  }
+  if (spec.isBase64Encoded !== undefined) base64 = spec.isBase64Encoded;
 
-  const query: [string, string][] = rawQuery
-    .split("&")
-    .filter(Boolean)
-    .map((p) => {
-      const i = p.indexOf("=");
-      return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
-    });
+  const query: [string, string][] = [
+    ...rawQuery
+      .split("&")
+      .filter(Boolean)
+      .map((p): [string, string] => {
+        const i = p.indexOf("=");
+        return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
+      }),
+    ...(spec.query ?? []),
+  ];
 
   const event: ALBEvent = {
     requestContext: { elb: { targetGroupArn: spec.targetGroupArn ?? EXAMPLE_TARGET_GROUP_ARN } },
     httpMethod: spec.method ?? (body ? "POST" : "GET"),
     path,
-    body: base64 ? Buffer.from(body, "utf8").toString("base64") : body,
+    body,
     isBase64Encoded: base64,
   };
   if ((spec.headerForm ?? "single") === "multi") {
-    event.multiValueHeaders = headers;
-    const mq: Record<string, string[]> = {};
-    for (const [k, v] of query) {
-      mq[k] ??= [];
-      mq[k].push(v);
-    }
-    event.multiValueQueryStringParameters = mq;
+    event.multiValueHeaders = group(headers);
+    event.multiValueQueryStringParameters = group(query);
   } else {
     // Single-value form: the last value of a repeated key wins.
-    event.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v[v.length - 1]]));
+    event.headers = Object.fromEntries(headers);
     event.queryStringParameters = Object.fromEntries(query);
   }
   return event;
+}
+
+/** Pairs grouped by key, in order. Own keys only: `__proto__` or `toString` from a client is data. */
+function group(pairs: [string, string][]): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [k, v] of pairs) {
+    out[k] ??= [];
+    out[k].push(v);
+  }
+  return out;
 }
 
 /** The ALB health checker's event: a GET of the path, its user agent, no body, no query. */
