@@ -10,7 +10,12 @@ import { postMessage } from "../../handler/slack";
 /** A clock the edge's sleeps move forward, so the test takes no real time. */
 function fakeClock() {
   let t = 1_000_000;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 /** A Web API client whose chat.postMessage answers from a script: "429" or "ok". */
