@@ -35,7 +35,7 @@ export interface Service {
 }
 
 /** The request log line, with the Lambda request id besides the ALB's trace id. */
-export type CallLog = RequestLog & { awsRequestId?: string };
+export type CallLog = RequestLog;
 
 export interface Call {
   service: Service;

@@ -25,7 +25,10 @@ export interface RequestLog {
   /** The call matched no supported route: operators see what legacy apps still ask for. */
   unsupported?: boolean;
   path?: string;
+  /** The ALB's X-Amzn-Trace-Id root, to find the request in the load balancer's logs. */
   traceId?: string;
+  /** Lambda's id of the invocation, to find its REPORT line and platform logs. */
+  awsRequestId?: string;
   error?: string;
 }
 
