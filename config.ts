@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { checkVpcCidrBlock } from "./components/privateVpc";
 import { DELIVERY_CONFIG_KEYS } from "./deliveryConfig";
-import * as PATTERNS from "./handler/patterns";
+import * as PATTERNS from "./lib/patterns";
 import {
   parseSettings,
   parseTokenList,

@@ -8,6 +8,7 @@
  * `policy/awsConstraints.ts`, the module the policy pack checks every program with: what this
  * component refuses and what the pack refuses are the same rules.
  */
+import { ACM_CERTIFICATE_ARN } from "../lib/patterns";
 import {
   ACM_DOMAIN_NAME_MAX,
   LAMBDA_ENVIRONMENT_MAX_BYTES,
@@ -437,10 +438,7 @@ export function validateArgs(args: PrivateLambdaServiceArgs, name?: string): voi
   if (!https && args.redirectHttpToHttps !== undefined) {
     throw new Error("HTTPS is half-configured: [redirectHttpToHttps] needs [certificateArn] or [certificateZoneId].");
   }
-  if (
-    typeof args.certificateArn === "string" &&
-    !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(args.certificateArn)
-  ) {
+  if (typeof args.certificateArn === "string" && !ACM_CERTIFICATE_ARN.test(args.certificateArn)) {
     throw new Error(`certificateArn "${args.certificateArn}" is not an ACM certificate ARN.`);
   }
   if (args.certificateZoneName !== undefined) {

@@ -20,7 +20,7 @@ import {
   type Struct,
 } from "superstruct";
 import { readFileSync } from "node:fs";
-import * as PATTERNS from "./patterns";
+import * as PATTERNS from "../lib/patterns";
 
 /** Thrown at cold start; the message names the setting so an operator can fix it. */
 export class SettingsError extends Error {

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { LOCAL_RETRY_POLICY } from "../handler/delivery/deliver";
 import { type DeliverySettings, parseDeliverySettings } from "../handler/delivery/settings";
-import { SLACK_TOKEN } from "../handler/patterns";
+import { SLACK_TOKEN } from "../lib/patterns";
 import {
   type AllowedToken,
   type ProxySettings,

@@ -5,7 +5,7 @@ import { clip, ELLIPSIS, INPUT_MAX } from "./limits";
 import { LOOKALIKES, markerOf, markersToReplace } from "./markers";
 import type { ConvertOptions } from "./types";
 import { mrkdwnLink, safeUrl } from "./url";
-import { SLACK_USER_ID } from "../patterns";
+import { SLACK_USER_ID } from "../../lib/patterns";
 
 /*
  * Text-format messages. The sender's text is cut into pieces: links, emoji names, emoticons and

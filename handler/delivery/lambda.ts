@@ -4,7 +4,7 @@
  */
 import { createLogger } from "../log";
 import { awsSecretFetcher, createSecretCache } from "../secrets";
-import * as PATTERNS from "../patterns";
+import * as PATTERNS from "../../lib/patterns";
 import { parseSettings, type ProxySecrets, SettingsError } from "../settings";
 import { AWS_RETRY_POLICY, createDeliverer } from "./deliver";
 import { dynamoRefStore } from "./dynamoRefs";

@@ -1,6 +1,6 @@
 /**
- * The formats of identifiers the proxy, its stack configuration and `npm start` check, in one place
- * so that the three can never disagree.
+ * The formats of identifiers the proxy, its stack configuration, `npm start` and the component check,
+ * in one place so that they can never disagree. Dependency-free: the handler's bundle includes it.
  */
 
 /** A Slack channel: a `#name` or a channel ID, without spaces or Slack's markup characters. */
