@@ -15,10 +15,14 @@ export const PROPERTY_VPC = "vpc-0feedfacefeedface";
 export const PROPERTY_SUBNETS = ["subnet-0feedfacefeed0001", "subnet-0feedfacefeed0002", "subnet-0feedfacefeed0003"];
 export const PROPERTY_VPC_CIDR = "10.200.0.0/16";
 
-/** A component name within {@link COMPONENT_NAME_MAX}: letters, digits and hyphens, not at the ends. */
+/**
+ * A component name within {@link COMPONENT_NAME_MAX}: letters, digits and hyphens, not at the ends,
+ * and none of the prefixes AWS reserves for the names derived from it (`internal-` for load
+ * balancers, `sg-` for security groups).
+ */
 export const componentName: fc.Arbitrary<string> = fc
   .stringMatching(new RegExp(`^[a-z][a-z0-9-]{0,${COMPONENT_NAME_MAX - 2}}[a-z0-9]$`))
-  .filter((n) => !n.startsWith("internal-"));
+  .filter((n) => !n.startsWith("internal-") && !n.startsWith("sg-"));
 
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/);
 
