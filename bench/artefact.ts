@@ -10,7 +10,8 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ALBEvent } from "aws-lambda";
 import { buildSync, type Metafile } from "esbuild";
-import { albEvent, emulateRuntimeSdk, folderSize, writeArchive } from "../tests/artefact/lambdaArtefact";
+import { emulateRuntimeSdk, folderSize, writeArchive } from "../tests/artefact/lambdaArtefact";
+import { albEvent } from "../tests/support/albEvents";
 import { plain } from "../tests/support/pulumiMocks";
 import { REPO_ROOT, runStack } from "../tests/support/pulumiStack";
 import { sourceName } from "./profile";
@@ -54,17 +55,24 @@ export async function buildArtefact(work: string): Promise<Artefact> {
   const secretVersion = run.mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")[0];
   if (!secretVersion) throw new Error("the dev stack has no secret value");
   const permission = run.mocks.ofType("aws:lambda/permission:Permission")[0];
-  const rooms = JSON.parse(env.ROOM_CHANNELS ?? "{}") as Record<string, string | { channel: string }>;
+  // The routing the function reads: the settings file shipped next to the bundle.
+  const settingsFile = path.join(packageDir, path.dirname(bundleEntry), env.SETTINGS_FILE ?? "settings.json");
+  const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8")) as {
+    rooms?: Record<string, string | { channel: string }>;
+    defaultChannel?: string;
+  };
+  const rooms = settings.rooms ?? {};
   const room = "Deploys";
   const mapped = rooms[room];
-  const channel = typeof mapped === "string" ? mapped : (mapped?.channel ?? env.DEFAULT_CHANNEL ?? "#general");
+  const channel = typeof mapped === "string" ? mapped : (mapped?.channel ?? settings.defaultChannel ?? "#general");
   const limited = run.secrets.hipchatTokens.find((t) => t.rooms?.includes(room)) ?? run.secrets.hipchatTokens[0];
   const event = albEvent({
-    method: "POST",
-    path: `/v2/room/${room}/notification`,
+    url: `/v2/room/${room}/notification`,
     targetGroupArn: String(permission?.inputs.sourceArn ?? "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/b/0"),
-    headers: { "content-type": ["application/json"], authorization: [`Bearer ${limited.token}`] },
-    body: JSON.stringify({ message: "deploy <b>42</b> finished", color: "green", from: "CI", notify: true }),
+    headerForm: "multi",
+    proto: "https",
+    headers: { authorization: `Bearer ${limited.token}` },
+    json: { message: "deploy <b>42</b> finished", color: "green", from: "CI", notify: true },
   });
   const bundleFile = path.join(packageDir, bundleEntry);
   return {

@@ -185,34 +185,3 @@ export async function invokeInContainer(
     );
   });
 }
-
-/**
- * An ALB event as the load balancer sends it with multi-value headers on (the stacks' setting):
- * lower-case header names, every value a list, the ALB's own forwarding headers, query values still
- * URL-encoded, a JSON body as is.
- */
-export function albEvent(options: {
-  method: string;
-  path: string;
-  targetGroupArn: string;
-  query?: Record<string, string[]>;
-  headers?: Record<string, string[]>;
-  body?: string;
-}): ALBEvent {
-  return {
-    requestContext: { elb: { targetGroupArn: options.targetGroupArn } },
-    httpMethod: options.method,
-    path: options.path,
-    multiValueQueryStringParameters: options.query ?? {},
-    multiValueHeaders: {
-      host: ["hipchat-proxy.private.example.com"],
-      "x-amzn-trace-id": ["Root=1-67891233-abcdef012345678912345678"],
-      "x-forwarded-for": ["10.20.1.17"],
-      "x-forwarded-port": ["443"],
-      "x-forwarded-proto": ["https"],
-      ...options.headers,
-    },
-    body: options.body ?? "",
-    isBase64Encoded: false,
-  };
-}
