@@ -5,6 +5,7 @@
  */
 import { convertText } from "../../handler/convert/text";
 import type { ConvertOptions } from "../../handler/convert/types";
+import { ELLIPSIS, INPUT_MAX } from "../../handler/convert/limits";
 
 const ON: ConvertOptions = {
   translateMentions: true,
@@ -107,5 +108,67 @@ describe("links, emoji and the plain fallback", () => {
 
   it("markers around a mention are the sender's and are neutralised in mrkdwn only", () => {
     expect(both("*@all*")).toEqual({ mrkdwn: "∗<!channel>∗", plain: "*<!channel>*" });
+  });
+});
+
+describe("what ends a link, and which links are links", () => {
+  it.each<[string, string, string]>([
+    ['see "https://a.example/x" now', 'see "<https://a.example/x>" now', 'see "https://a.example/x" now'],
+    ["`https://a.example/x`", "ˋ<https://a.example/x>ˋ", "`https://a.example/x`"],
+    ["https://a.example/x\uFFFDy", "<https://a.example/x>\uFFFDy", "https://a.example/x\uFFFDy"],
+    ["mailto:bob@example.com", "<mailto:bob@example.com>", "mailto:bob@example.com"],
+    ["HTTPS://A.EXAMPLE/P", "<HTTPS://A.EXAMPLE/P>", "HTTPS://A.EXAMPLE/P"],
+    ["<https://a.example>", "&lt;<https://a.example>&gt;", "&lt;https://a.example&gt;"],
+    ["bob@example.com@all", "<mailto:bob@example.com|bob@example.com>@all", "bob@example.com@all"],
+  ])("%j", (text, mrkdwn, plain) => {
+    expect(both(text)).toEqual({ mrkdwn, plain });
+  });
+
+  it.each(["ftp://files.example/a", "//cdn.example.com/x", "example.com", "javascript:alert(1)"])(
+    "%j is left as text (not a safe http(s) or mailto link)",
+    (text) => {
+      expect(both(text)).toEqual({ mrkdwn: text, plain: text });
+    },
+  );
+
+  it("a mention, an emoji name or an emoticon inside a URL is part of the URL", () => {
+    for (const url of ["https://a.example/@all", "https://a.example/(successful)", "https://a.example/:smile:"]) {
+      expect(both(url)).toEqual({ mrkdwn: `<${url}>`, plain: url });
+    }
+  });
+});
+
+describe("emoji names and emoticons", () => {
+  it("emoji names are kept; underscores at their ends are not a name", () => {
+    expect(both(":smile: :a_b: :+1: :-1: :_: :x_:")).toEqual({
+      mrkdwn: ":smile: :a_b: :+1: :-1: :ˍ: :xˍ:",
+      plain: ":smile: :a_b: :+1: :-1: :_: :x_:",
+    });
+  });
+
+  it("emoticons need no spaces around them; an unknown one stays text", () => {
+    expect(both("(successful)(successful)")).toEqual({
+      mrkdwn: ":white_check_mark::white_check_mark:",
+      plain: ":white_check_mark::white_check_mark:",
+    });
+    expect(both("(nosuchemoticon)")).toEqual({ mrkdwn: "(nosuchemoticon)", plain: "(nosuchemoticon)" });
+  });
+});
+
+describe("markers and length", () => {
+  it("the sender's pairing markers are neutralised in mrkdwn only; lone ones stay", () => {
+    expect(both("a *b* c")).toEqual({ mrkdwn: "a ∗b∗ c", plain: "a *b* c" });
+    expect(both("~x~")).toEqual({ mrkdwn: "∼x∼", plain: "~x~" });
+    expect(both("a_b_c 2*3")).toEqual({ mrkdwn: "a_b_c 2*3", plain: "a_b_c 2*3" });
+  });
+
+  it("text over INPUT_MAX is cut and ends with an ellipsis in both forms; at INPUT_MAX it is whole", () => {
+    const whole = both("x".repeat(INPUT_MAX));
+    expect(whole.mrkdwn).toHaveLength(INPUT_MAX);
+    expect(whole.plain.endsWith(ELLIPSIS)).toBe(false);
+    const cut = both("x".repeat(INPUT_MAX + 1));
+    expect(cut.mrkdwn.endsWith(`x${ELLIPSIS}`)).toBe(true);
+    expect(cut.plain.endsWith(`x${ELLIPSIS}`)).toBe(true);
+    expect(cut.mrkdwn.length).toBeLessThanOrEqual(INPUT_MAX + ELLIPSIS.length);
   });
 });
