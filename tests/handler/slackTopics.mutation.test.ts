@@ -147,7 +147,11 @@ describe("setTopic", () => {
   function fakeTime() {
     let t = NOW;
     const sleeps: number[] = [];
-    return { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)), sleeps };
+    const sleep = async (ms: number): Promise<void> => {
+      sleeps.push(ms);
+      t += ms;
+    };
+    return { now: () => t, sleep, sleeps };
   }
   const options = (time: ReturnType<typeof fakeTime>, deadline = NOW + 10_000): PostOptions => ({
     deadline,
