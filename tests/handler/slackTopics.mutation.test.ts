@@ -100,6 +100,27 @@ describe("the channel directory", () => {
     ]);
   });
 
+  it("an ID is anchored: a longer or prefixed string is a name", async () => {
+    const { client, listCalls } = fakeClient([
+      {
+        channels: [
+          { id: "C1", name: "xc0123abc" },
+          { id: "C2", name: "c0123abcx" },
+        ],
+      },
+    ]);
+    const dir = createChannelDirectory();
+    await expect(dir.resolve(client, "xC0123ABC", at(NOW))).resolves.toBe("C1");
+    await expect(dir.resolve(client, "C0123ABCx", at(NOW))).resolves.toBe("C2");
+    expect(listCalls).toHaveLength(1);
+  });
+
+  it("stops after 500 pages, however many cursors follow", async () => {
+    const { client, listCalls } = fakeClient([{ channels: [], response_metadata: { next_cursor: "more" } }]);
+    await expect(createChannelDirectory().resolve(client, "ops", at(NOW))).rejects.toEqual(NOT_FOUND);
+    expect(listCalls).toHaveLength(500);
+  });
+
   it("a page without channels is an empty page", async () => {
     const { client } = fakeClient([{}]);
     await expect(createChannelDirectory().resolve(client, "ops", at(NOW))).rejects.toEqual(NOT_FOUND);
@@ -189,12 +210,24 @@ describe("setTopic", () => {
     await expect(setTopic(client, createChannelDirectory(), "C0123ABC", "t", options(time))).rejects.toMatchObject({
       statusCode: 400,
       message: "Topic too long for Slack (250 characters at most)",
+      slackError: "too_long",
     });
     expect(topicCalls).toHaveLength(1);
     const restricted = fakeClient([], [platform("user_is_restricted")]);
     await expect(
       setTopic(restricted.client, createChannelDirectory(), "C0123ABC", "t", options(time)),
     ).rejects.toMatchObject({ statusCode: 403, message: "The Slack app may not change this room's channel" });
+  });
+
+  it("without a sleep of its own, a 429 waits in real time", async () => {
+    const { client, topicCalls } = fakeClient([], [rateLimited(0.3), { ok: true }]);
+    const started = Date.now();
+    await setTopic(client, createChannelDirectory(), "C0123ABC", "t", {
+      deadline: Date.now() + 10_000,
+      attemptBudgetMs: 10,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(topicCalls).toHaveLength(2);
   });
 
   it("a topic call that does not answer before the deadline is a 504", async () => {
