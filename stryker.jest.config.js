@@ -1,8 +1,9 @@
 /**
  * The Jest configuration `npm run mutate` (Stryker, stryker.config.js) runs: the unit and in-process
  * suites that exercise handler/ and components/validation.ts. Left out:
- * - suites that start `npm start`, a published client or another process (tests/local, tests/queued,
- *   tests/load, tests/clients, tests/audit): a child process never runs the mutant under test;
+ * - suites that start `npm start`, a published client or another process (tests/local, tests/queued
+ *   but its two in-process suites, tests/load, tests/clients, tests/audit): a child process never runs
+ *   the mutant under test;
  * - suites that test infrastructure, not the handler (tests/stacks, tests/artefact, tests/bootstrap,
  *   tests/workflows, tests/runtime, the component's other suites, examples, policy);
  * - tests/faults/queuedFaults.test.ts (see LEFT_OUT);
@@ -20,6 +21,9 @@ const SUITES = [
   "<rootDir>/tests/faults/**/*.test.ts",
   "<rootDir>/tests/integration/**/*.test.ts",
   "<rootDir>/tests/components/validation*.test.ts",
+  // handler/delivery/: the envelope and the local queue's deliverer, in process.
+  "<rootDir>/tests/queued/envelope.test.ts",
+  "<rootDir>/tests/queued/localQueue.test.ts",
 ];
 
 const LEFT_OUT = [
@@ -46,5 +50,6 @@ module.exports = {
             : [`<rootDir>/${p}*.test.ts`, `<rootDir>/${p.replace(/\/$/, "")}/**/*.test.ts`],
         )
       : SUITES,
-  testPathIgnorePatterns: ["/node_modules/", ...LEFT_OUT],
+  // A suite named in MUTATE_TESTS runs even if LEFT_OUT lists it.
+  testPathIgnorePatterns: ["/node_modules/", ...(narrowed.length > 0 ? [] : LEFT_OUT)],
 };

@@ -1,0 +1,125 @@
+/**
+ * `npm run mutate:scores`: the per-file table of the last `npm run mutate` (reports/mutation/mutation.json,
+ * the mutation-testing-report schema Stryker writes), as docs/reliability.md shows it, followed by every
+ * surviving and uncovered mutant, one line each, so that the doc's list of equivalent mutants can be
+ * checked against the report rather than remembered.
+ *
+ * The score is Stryker's: killed and timed-out mutants over all mutants that compile and run (a mutant
+ * that does not compile, or that Stryker ignores, is not counted).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The part of Stryker's JSON report this reads. */
+export interface MutationReport {
+  files: Record<
+    string,
+    {
+      source?: string;
+      mutants: {
+        mutatorName: string;
+        replacement?: string;
+        status: string;
+        location: { start: { line: number; column: number }; end: { line: number; column: number } };
+      }[];
+    }
+  >;
+}
+
+export interface FileScore {
+  file: string;
+  killed: number;
+  timedOut: number;
+  survived: number;
+  noCoverage: number;
+  /** Mutants the TypeScript checker refused, and runtime errors: not counted. */
+  notCounted: number;
+  /** Percent, one decimal; `undefined` when the file has no counted mutant. */
+  score: number | undefined;
+}
+
+export interface Survivor {
+  file: string;
+  line: number;
+  column: number;
+  mutator: string;
+  /** The code the mutant replaced (its first line, up to 80 characters). */
+  original: string;
+  replacement: string;
+  status: "Survived" | "NoCoverage";
+}
+
+/** Counts per file, sorted by file name. */
+export function scoresByFile(report: MutationReport): FileScore[] {
+  return Object.entries(report.files)
+    .map(([file, { mutants }]) => {
+      const count = (status: string) => mutants.filter((m) => m.status === status).length;
+      const killed = count("Killed");
+      const timedOut = count("Timeout");
+      const survived = count("Survived");
+      const noCoverage = count("NoCoverage");
+      const counted = killed + timedOut + survived + noCoverage;
+      const score = counted === 0 ? undefined : Math.floor((1000 * (killed + timedOut)) / counted) / 10;
+      return { file, killed, timedOut, survived, noCoverage, notCounted: mutants.length - counted, score };
+    })
+    .sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Every mutant no test noticed, in file and position order. */
+export function survivors(report: MutationReport): Survivor[] {
+  return Object.entries(report.files)
+    .flatMap(([file, { source, mutants }]) =>
+      mutants
+        .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+        .map((m) => ({
+          file,
+          line: m.location.start.line,
+          column: m.location.start.column,
+          mutator: m.mutatorName,
+          original: originalText(source, m.location),
+          replacement: (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 80),
+          status: m.status as Survivor["status"],
+        })),
+    )
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+function originalText(
+  source: string | undefined,
+  location: { start: { line: number; column: number }; end: { line: number; column: number } },
+): string {
+  if (source === undefined) return "";
+  const lines = source.split("\n");
+  const first = lines[location.start.line - 1] ?? "";
+  const end = location.end.line === location.start.line ? location.end.column - 1 : first.length;
+  return first
+    .slice(location.start.column - 1, end)
+    .replace(/\s+/g, " ")
+    .slice(0, 80);
+}
+
+/** A Markdown table of the scores (Biome aligns it when the doc is formatted). */
+export function markdownTable(scores: FileScore[]): string {
+  const rows = scores.map(
+    (s) =>
+      `| \`${s.file}\` | ${s.score === undefined ? "no mutants" : `${s.score.toFixed(1)} %`} | ${s.killed + s.timedOut} | ${s.survived} | ${s.noCoverage} | ${s.notCounted} |`,
+  );
+  return [
+    "| File | Score | Killed | Survived | Not covered | Not counted |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
+if (require.main === module) {
+  const file = path.resolve(process.argv[2] ?? "reports/mutation/mutation.json");
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as MutationReport;
+  const scores = scoresByFile(report);
+  console.log(markdownTable(scores));
+  console.log("");
+  for (const s of survivors(report)) {
+    console.log(`${s.file}:${s.line}:${s.column} ${s.status} ${s.mutator}: ${s.original} → ${s.replacement}`);
+  }
+  const below = scores.filter((s) => s.score !== undefined && s.score < 90).map((s) => s.file);
+  if (below.length > 0) console.log(`\nbelow 90 %: ${below.join(", ")}`);
+}
