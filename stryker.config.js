@@ -9,7 +9,11 @@
  * - The TypeScript checker drops mutants that do not compile (they are not counted in the score); it
  *   checks the mutated files and their imports only (stryker.tsconfig.json), not the whole tree.
  * - Concurrency 2: the machines have 2 cores.
+ * - MUTATE_REPORTS (default `reports`) moves the incremental file and the reports, so that runs for
+ *   different files can go on side by side without overwriting each other's results.
  */
+const REPORTS = process.env.MUTATE_REPORTS ?? "reports";
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 module.exports = {
   testRunner: "jest",
@@ -20,10 +24,10 @@ module.exports = {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: ["handler/**/*.ts", "components/validation.ts"],
   incremental: true,
-  incrementalFile: "reports/stryker-incremental.json",
+  incrementalFile: `${REPORTS}/stryker-incremental.json`,
   reporters: ["clear-text", "progress", "html", "json"],
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: `${REPORTS}/mutation/mutation.html` },
+  jsonReporter: { fileName: `${REPORTS}/mutation/mutation.json` },
   concurrency: 2,
   // The fault suites wait on real timers (deadlines, Retry-After): give a slow mutant room before
   // calling it a timeout.
