@@ -70,7 +70,9 @@ export function authorizeRoom(grant: Grant, room: Room | { requested: string }):
 
 /** Everything a token's room list may name a room by: its id, its name and its configuration key. */
 function roomKeys(room: Room): string[] {
-  return [String(room.id), roomKey(room.name), ...(room.key === undefined ? [] : [roomKey(room.key)])];
+  const keys = [String(room.id), roomKey(room.name)];
+  if (room.key !== undefined) keys.push(roomKey(room.key));
+  return keys;
 }
 
 /** Room-scoped tokens are for room calls only (HipChat's notification tokens could not message users). */

@@ -138,6 +138,15 @@ describe("room scopes", () => {
     );
   });
 
+  it("a room listed under a key other than its name is allowed, and listed, by that key too", () => {
+    const keyed: Room = { id: 9, name: "Operations", key: "Ops", channel: "#c" };
+    expect(() => authorizeRoom(scoped, keyed)).not.toThrow();
+    expect(canSeeRoom(scoped, keyed)).toBe(true);
+    const unkeyed: Room = { id: 9, name: "Operations", channel: "#c" };
+    expect(() => authorizeRoom(scoped, unkeyed)).toThrow(expect.objectContaining({ statusCode: 403 }));
+    expect(canSeeRoom(scoped, unkeyed)).toBe(false);
+  });
+
   it("an unconfigured room (the message would go to the default channel) is allowed only if the token names it", () => {
     expect(() => authorizeRoom(scoped, { requested: " OPS " })).not.toThrow();
     expect(() => authorizeRoom(scoped, { requested: "Marketing" })).toThrow(
