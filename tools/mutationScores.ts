@@ -4,8 +4,9 @@
  * surviving and uncovered mutant, one line each, so that the doc's list of equivalent mutants can be
  * checked against the report rather than remembered.
  *
- * The score is Stryker's: killed and timed-out mutants over all mutants that compile and run (a mutant
- * that does not compile, or that Stryker ignores, is not counted).
+ * The score is Stryker's: killed and timed-out mutants over all mutants that compile and run. Not
+ * counted: mutants that do not compile (or crash the runner), and static mutants when `ignoreStatic`
+ * leaves them out (Stryker reports them as Ignored).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -32,8 +33,10 @@ export interface FileScore {
   timedOut: number;
   survived: number;
   noCoverage: number;
+  /** Static mutants (module-level code) left out by `ignoreStatic`: not counted. */
+  ignored: number;
   /** Mutants the TypeScript checker refused, and runtime errors: not counted. */
-  notCounted: number;
+  notCompiling: number;
   /** Percent, one decimal; `undefined` when the file has no counted mutant. */
   score: number | undefined;
 }
@@ -60,7 +63,9 @@ export function scoresByFile(report: MutationReport): FileScore[] {
       const noCoverage = count("NoCoverage");
       const counted = killed + timedOut + survived + noCoverage;
       const score = counted === 0 ? undefined : Math.floor((1000 * (killed + timedOut)) / counted) / 10;
-      return { file, killed, timedOut, survived, noCoverage, notCounted: mutants.length - counted, score };
+      const ignored = count("Ignored");
+      const notCompiling = mutants.length - counted - ignored;
+      return { file, killed, timedOut, survived, noCoverage, ignored, notCompiling, score };
     })
     .sort((a, b) => a.file.localeCompare(b.file));
 }
@@ -102,11 +107,11 @@ function originalText(
 export function markdownTable(scores: FileScore[]): string {
   const rows = scores.map(
     (s) =>
-      `| \`${s.file}\` | ${s.score === undefined ? "no mutants" : `${s.score.toFixed(1)} %`} | ${s.killed + s.timedOut} | ${s.survived} | ${s.noCoverage} | ${s.notCounted} |`,
+      `| \`${s.file}\` | ${s.score === undefined ? "no mutants" : `${s.score.toFixed(1)} %`} | ${s.killed + s.timedOut} | ${s.survived} | ${s.noCoverage} | ${s.ignored} | ${s.notCompiling} |`,
   );
   return [
-    "| File | Score | Killed | Survived | Not covered | Not counted |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| File | Score | Killed | Survived | Not covered | Static, not run | Not compiling |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
 }

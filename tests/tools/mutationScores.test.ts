@@ -47,7 +47,9 @@ describe("scoresByFile", () => {
   ])("$name", ({ mutants, score }) => {
     const [row] = scoresByFile({ files: { "handler/a.ts": { mutants } } });
     expect(row.score).toBe(score);
-    expect(row.killed + row.timedOut + row.survived + row.noCoverage + row.notCounted).toBe(mutants.length);
+    expect(row.killed + row.timedOut + row.survived + row.noCoverage + row.ignored + row.notCompiling).toBe(
+      mutants.length,
+    );
   });
 
   it("lists files in name order", () => {
@@ -113,13 +115,17 @@ describe("markdownTable", () => {
   it("shows one row per file with its counts", () => {
     const table = markdownTable(
       scoresByFile({
-        files: { "handler/a.ts": { mutants: [...repeat(9, "Killed"), mutant("Survived"), mutant("CompileError")] } },
+        files: {
+          "handler/a.ts": {
+            mutants: [...repeat(9, "Killed"), mutant("Survived"), mutant("Ignored"), mutant("CompileError")],
+          },
+        },
       }),
     );
     expect(table.split("\n")).toEqual([
-      "| File | Score | Killed | Survived | Not covered | Not counted |",
-      "| --- | --- | --- | --- | --- | --- |",
-      "| `handler/a.ts` | 90.0 % | 9 | 1 | 0 | 1 |",
+      "| File | Score | Killed | Survived | Not covered | Static, not run | Not compiling |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      "| `handler/a.ts` | 90.0 % | 9 | 1 | 0 | 1 | 1 |",
     ]);
   });
 });
@@ -142,7 +148,7 @@ describe("npm run mutate:scores", () => {
       ],
       { encoding: "utf8" },
     );
-    expect(out).toContain("| `handler/a.ts` | 50.0 % | 1 | 1 | 0 | 0 |");
+    expect(out).toContain("| `handler/a.ts` | 50.0 % | 1 | 1 | 0 | 0 | 0 |");
     expect(out).toContain('handler/a.ts:1:1 Survived StringLiteral: x → ""');
     expect(out).toContain("below 90 %: handler/a.ts");
   });
