@@ -1,7 +1,9 @@
 /**
  * handler/convert/text.ts, pinned where mutation testing (npm run mutate) found behaviour no other
  * test fixed: where a mention starts and ends (`@all.` and `@all. more` are mentions, `@all.domain`
- * is not), which user ids a mention may become, the layout trimming, VT/FF, and the plain fallback.
+ * is not), which user ids a mention may become, the layout trimming, VT/FF, and the plain fallback;
+ * that an emoji name's underscore never pairs with the sender's, that tokens back to back are all
+ * converted, and which link target a bare e-mail address gets.
  */
 import { convertText } from "../../handler/convert/text";
 import type { ConvertOptions } from "../../handler/convert/types";
@@ -124,6 +126,22 @@ describe("what ends a link, and which links are links", () => {
     expect(both(text)).toEqual({ mrkdwn, plain });
   });
 
+  it("tokens back to back are all converted: an emoticon right before a link", () => {
+    expect(both("(successful)https://a.example/x")).toEqual({
+      mrkdwn: ":white_check_mark:<https://a.example/x>",
+      plain: ":white_check_mark:https://a.example/x",
+    });
+  });
+
+  // A bare address has no scheme of its own, even when its host is an IPv6 literal (whose `IPv6:`
+  // looks like one): the link target is the address with `mailto:` in front.
+  it("an e-mail address at an IPv6 literal becomes a mailto link", () => {
+    expect(both("mail bob@[IPv6:::1] now")).toEqual({
+      mrkdwn: "mail <mailto:bob@[IPv6:::1]|bob@[IPv6:::1]> now",
+      plain: "mail bob@[IPv6:::1] now",
+    });
+  });
+
   it.each(["ftp://files.example/a", "//cdn.example.com/x", "example.com", "javascript:alert(1)"])(
     "%j is left as text (not a safe http(s) or mailto link)",
     (text) => {
@@ -144,6 +162,16 @@ describe("emoji names and emoticons", () => {
       mrkdwn: ":smile: :a_b: :+1: :-1: :ˍ: :xˍ:",
       plain: ":smile: :a_b: :+1: :-1: :_: :x_:",
     });
+  });
+
+  // An emoji name is a token, not the sender's text: its underscore is neither neutralised nor able
+  // to pair with an underscore of the sender's, which stays (or pairs with another of the sender's).
+  it.each<[string, string]>([
+    ["_see :smile_cat:", "_see :smile_cat:"],
+    ["_see :smile_cat: again_", "ˍsee :smile_cat: againˍ"],
+    [":smile_cat: _see_", ":smile_cat: ˍseeˍ"],
+  ])("the underscore inside an emoji name never pairs: %j", (text, mrkdwn) => {
+    expect(both(text)).toEqual({ mrkdwn, plain: text });
   });
 
   it("emoticons need no spaces around them; an unknown one stays text", () => {
