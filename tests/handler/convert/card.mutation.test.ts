@@ -8,9 +8,9 @@ import { FIELD_VALUE_MAX } from "../../../handler/convert/limits";
 
 const OPTS = { translateMentions: true, random: () => 0 };
 
-function attachmentOf(card: Partial<HipChatCard>, color?: string): SlackAttachment {
+function attachmentOf(card: Partial<HipChatCard>): SlackAttachment {
   const payload = toSlackPayload(
-    { message: "update", format: "text", color, card: { style: "application", title: "T", ...card } as HipChatCard },
+    { message: "update", format: "text", card: { style: "application", title: "T", ...card } as HipChatCard },
     OPTS,
   );
   expect(payload.attachments).toHaveLength(1);
