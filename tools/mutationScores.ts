@@ -21,6 +21,8 @@ export interface MutationReport {
         mutatorName: string;
         replacement?: string;
         status: string;
+        /** How many tests ran against the mutant; 0 for a "Survived" mutant means it never really ran. */
+        testsCompleted?: number;
         location: { start: { line: number; column: number }; end: { line: number; column: number } };
       }[];
     }
@@ -37,6 +39,11 @@ export interface FileScore {
   ignored: number;
   /** Mutants the TypeScript checker refused, and runtime errors: not counted. */
   notCompiling: number;
+  /**
+   * "Survived" with no test completed: an interrupted run marks the mutants it had queued so, and an
+   * incremental run would reuse them. Not counted; run again to test them.
+   */
+  notRun: number;
   /** Percent, one decimal; `undefined` when the file has no counted mutant. */
   score: number | undefined;
 }
@@ -52,11 +59,16 @@ export interface Survivor {
   status: "Survived" | "NoCoverage";
 }
 
+type Mutant = MutationReport["files"][string]["mutants"][number];
+
+const neverRan = (m: Mutant) => m.status === "Survived" && m.testsCompleted === 0;
+
 /** Counts per file, sorted by file name. */
 export function scoresByFile(report: MutationReport): FileScore[] {
   return Object.entries(report.files)
     .map(([file, { mutants }]) => {
-      const count = (status: string) => mutants.filter((m) => m.status === status).length;
+      const notRun = mutants.filter(neverRan).length;
+      const count = (status: string) => mutants.filter((m) => m.status === status && !neverRan(m)).length;
       const killed = count("Killed");
       const timedOut = count("Timeout");
       const survived = count("Survived");
@@ -64,8 +76,8 @@ export function scoresByFile(report: MutationReport): FileScore[] {
       const counted = killed + timedOut + survived + noCoverage;
       const score = counted === 0 ? undefined : Math.floor((1000 * (killed + timedOut)) / counted) / 10;
       const ignored = count("Ignored");
-      const notCompiling = mutants.length - counted - ignored;
-      return { file, killed, timedOut, survived, noCoverage, ignored, notCompiling, score };
+      const notCompiling = mutants.length - counted - ignored - notRun;
+      return { file, killed, timedOut, survived, noCoverage, ignored, notCompiling, notRun, score };
     })
     .sort((a, b) => a.file.localeCompare(b.file));
 }
@@ -75,7 +87,7 @@ export function survivors(report: MutationReport): Survivor[] {
   return Object.entries(report.files)
     .flatMap(([file, { source, mutants }]) =>
       mutants
-        .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+        .filter((m) => (m.status === "Survived" && !neverRan(m)) || m.status === "NoCoverage")
         .map((m) => ({
           file,
           line: m.location.start.line,
@@ -125,6 +137,8 @@ if (require.main === module) {
   for (const s of survivors(report)) {
     console.log(`${s.file}:${s.line}:${s.column} ${s.status} ${s.mutator}: ${s.original} → ${s.replacement}`);
   }
+  const notRun = scores.reduce((n, s) => n + s.notRun, 0);
+  if (notRun > 0) console.log(`\n${notRun} mutants marked Survived never ran (an interrupted run): run again`);
   const below = scores.filter((s) => s.score !== undefined && s.score < 90).map((s) => s.file);
   if (below.length > 0) console.log(`\nbelow 90 %: ${below.join(", ")}`);
 }

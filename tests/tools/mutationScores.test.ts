@@ -43,13 +43,22 @@ describe("scoresByFile", () => {
       mutants: [...repeat(8999, "Killed"), ...repeat(1001, "Survived")],
       score: 89.9,
     },
+    {
+      name: "a mutant an interrupted run marked Survived without running a test is not counted",
+      mutants: [
+        mutant("Killed"),
+        mutant("Survived", 1, 1, { testsCompleted: 0 }),
+        mutant("Survived", 1, 1, { testsCompleted: 3 }),
+      ],
+      score: 50,
+    },
     { name: "a file with no counted mutant has no score", mutants: [mutant("CompileError")], score: undefined },
   ])("$name", ({ mutants, score }) => {
     const [row] = scoresByFile({ files: { "handler/a.ts": { mutants } } });
     expect(row.score).toBe(score);
-    expect(row.killed + row.timedOut + row.survived + row.noCoverage + row.ignored + row.notCompiling).toBe(
-      mutants.length,
-    );
+    expect(
+      row.killed + row.timedOut + row.survived + row.noCoverage + row.ignored + row.notCompiling + row.notRun,
+    ).toBe(mutants.length);
   });
 
   it("lists files in name order", () => {
@@ -61,7 +70,7 @@ describe("scoresByFile", () => {
 });
 
 describe("survivors", () => {
-  it("lists surviving and uncovered mutants with the code they replaced, in file and position order", () => {
+  it("lists surviving (and really run) and uncovered mutants with the code they replaced, in file and position order", () => {
     const report: MutationReport = {
       files: {
         "handler/b.ts": {
@@ -73,6 +82,7 @@ describe("survivors", () => {
               location: { start: { line: 2, column: 12 }, end: { line: 2, column: 18 } },
             }),
             mutant("Killed", 1, 11),
+            mutant("Survived", 1, 2, { testsCompleted: 0 }),
             mutant("NoCoverage", 1, 11, { location: { start: { line: 1, column: 11 }, end: { line: 1, column: 14 } } }),
           ],
         },
