@@ -176,8 +176,10 @@ function parseMultipart(body: Buffer, contentType: string): Promise<BodyFields> 
     }
     const fields: Record<string, string> = Object.create(null); // keys come from clients: no inherited members
     let problem: string | undefined;
-    parser.on("field", (rawName, value, nameTruncated, valueTruncated) => {
-      const name = wellFormed(rawName);
+    parser.on("field", (rawName: string | undefined, value, nameTruncated, valueTruncated) => {
+      // A part without a `name` has none (undefined): it is the empty name, as `=value` is in a form.
+      // Left undefined, it threw inside busboy's event handler: an uncaught exception, and no answer.
+      const name = wellFormed(rawName ?? "");
       if (nameTruncated || valueTruncated) problem ??= `Field ${fieldLabel(name)} is too long`;
       else if (!(name in fields)) fields[name] = wellFormed(value);
     });
