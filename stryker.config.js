@@ -20,7 +20,11 @@
  * - MUTATE_REPORTS (default `reports`) moves the incremental file and the reports, so that runs for
  *   different files can go on side by side without overwriting each other's results.
  */
+const { forgetUnrunInFile } = require("./tools/incrementalFile");
+
 const REPORTS = process.env.MUTATE_REPORTS ?? "reports";
+// An interrupted run leaves the mutants it had not reached marked as survived: test them this time.
+forgetUnrunInFile(`${REPORTS}/stryker-incremental.json`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 module.exports = {
