@@ -1,0 +1,81 @@
+/**
+ * The room bodies HipChat clients read (`GET /v2/room`, "Get room", `/v1/rooms/list`, `/v1/rooms/show`),
+ * whole: every field HipChat returned is there with the value the proxy can honestly give (public,
+ * not archived, no guests, owned by the proxy), and every link is built from the proxy's base URL.
+ * Clients index into these (`room.links.participants`, `owner.mention_name`), so a missing or renamed
+ * field breaks them as surely as a wrong status.
+ */
+import { v1Room, v1RoomDetail, v2Room, v2RoomItem, v2RoomList } from "../../handler/hipchat/responses";
+import type { Room } from "../../handler/settings";
+
+const HOST = "hipchat-proxy.private.example.com";
+const BASE = `https://${HOST}`;
+const OPS: Room = { id: 7, name: "Ops Room", channel: "#ops" };
+
+const v2Links = (id: number) => ({
+  self: `${BASE}/v2/room/${id}`,
+  participants: `${BASE}/v2/room/${id}/participant`,
+  webhooks: `${BASE}/v2/room/${id}/webhook`,
+});
+
+describe("room bodies", () => {
+  it("a GET /v2/room item", () => {
+    expect(v2RoomItem(OPS, BASE)).toStrictEqual({
+      id: 7,
+      name: "Ops Room",
+      privacy: "public",
+      is_archived: false,
+      version: "1",
+      links: v2Links(7),
+    });
+  });
+
+  it("Get room (GET /v2/room/{id})", () => {
+    expect(v2Room(OPS, BASE, `${HOST}:8443`)).toStrictEqual({
+      id: 7,
+      name: "Ops Room",
+      privacy: "public",
+      is_archived: false,
+      is_guest_accessible: false,
+      guest_access_url: null,
+      topic: "",
+      xmpp_jid: `7_ops_room@conf.${HOST}`,
+      created: "1970-01-01T00:00:00+00:00",
+      last_active: null,
+      version: "1",
+      avatar_url: null,
+      delegate_admin_visibility: null,
+      owner: { id: 0, name: "HipChat proxy", mention_name: "HipChatProxy", links: { self: `${BASE}/v2/user/0` } },
+      participants: [],
+      statistics: { links: { self: `${BASE}/v2/room/7/statistics` } },
+      links: { ...v2Links(7), members: `${BASE}/v2/room/7/member` },
+    });
+  });
+
+  it("a /v1/rooms/list room, and /v1/rooms/show", () => {
+    const v1 = {
+      room_id: 7,
+      name: "Ops Room",
+      topic: "",
+      last_active: 0,
+      created: 0,
+      owner_user_id: 0,
+      is_archived: false,
+      is_private: false,
+      guest_access_url: null,
+      xmpp_jid: `7_ops_room@conf.${HOST}`,
+    };
+    expect(v1Room(OPS, HOST)).toStrictEqual(v1);
+    expect(v1RoomDetail(OPS, HOST)).toStrictEqual({ room: { ...v1, participants: [] } });
+  });
+
+  it("a GET /v2/room page holds the page's items with their links", () => {
+    const rooms: Room[] = [OPS, { id: 8, name: "Dev", channel: "#dev" }];
+    expect(v2RoomList(rooms, 0, 1, BASE)).toStrictEqual({
+      items: [v2RoomItem(OPS, BASE)],
+      startIndex: 0,
+      maxResults: 1,
+      links: { self: `${BASE}/v2/room`, next: `${BASE}/v2/room?start-index=1&max-results=1` },
+    });
+  });
+});
