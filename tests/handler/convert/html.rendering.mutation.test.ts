@@ -39,3 +39,15 @@ describe("rendering", () => {
     expect(htmlToMrkdwn(html)).toBe(expected);
   });
 });
+
+describe("every non-empty line is kept, whatever its text", () => {
+  // The text is arbitrary; it only has to be a line that is not empty.
+  const line = "Stryker was here!";
+  it.each([
+    ["a later line of a list item", `<ul><li>a<br>${line}</li></ul>`, `• a\n  ${line}`],
+    ["text after a list placed directly in a list", `<ul><ul><li>a</li></ul>${line}</ul>`, `◦ a\n${line}`],
+    ["a later line of a quote", `<blockquote>a<br>${line}</blockquote>`, `> a\n> ${line}`],
+  ])("%s", (_name, html, expected) => {
+    expect(htmlToMrkdwn(html)).toBe(expected);
+  });
+});
