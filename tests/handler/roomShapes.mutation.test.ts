@@ -7,6 +7,7 @@
  */
 import { v1Room, v1RoomDetail, v2Room, v2RoomItem, v2RoomList } from "../../handler/hipchat/responses";
 import type { Room } from "../../handler/settings";
+import { v1RoomBody, v2RoomBody } from "../support/roomBodies";
 
 const HOST = "hipchat-proxy.private.example.com";
 const BASE = `https://${HOST}`;
@@ -30,41 +31,12 @@ describe("room bodies", () => {
     });
   });
 
-  it("Get room (GET /v2/room/{id})", () => {
-    expect(v2Room(OPS, BASE, `${HOST}:8443`)).toStrictEqual({
-      id: 7,
-      name: "Ops Room",
-      privacy: "public",
-      is_archived: false,
-      is_guest_accessible: false,
-      guest_access_url: null,
-      topic: "",
-      xmpp_jid: `7_ops_room@conf.${HOST}`,
-      created: "1970-01-01T00:00:00+00:00",
-      last_active: null,
-      version: "1",
-      avatar_url: null,
-      delegate_admin_visibility: null,
-      owner: { id: 0, name: "HipChat proxy", mention_name: "HipChatProxy", links: { self: `${BASE}/v2/user/0` } },
-      participants: [],
-      statistics: { links: { self: `${BASE}/v2/room/7/statistics` } },
-      links: { ...v2Links(7), members: `${BASE}/v2/room/7/member` },
-    });
+  it("Get room (GET /v2/room/{id}), the port left out of the XMPP domain", () => {
+    expect(v2Room(OPS, BASE, `${HOST}:8443`)).toStrictEqual(v2RoomBody(7, "Ops Room", "ops_room", HOST));
   });
 
   it("a /v1/rooms/list room, and /v1/rooms/show", () => {
-    const v1 = {
-      room_id: 7,
-      name: "Ops Room",
-      topic: "",
-      last_active: 0,
-      created: 0,
-      owner_user_id: 0,
-      is_archived: false,
-      is_private: false,
-      guest_access_url: null,
-      xmpp_jid: `7_ops_room@conf.${HOST}`,
-    };
+    const v1 = v1RoomBody(7, "Ops Room", "ops_room", HOST);
     expect(v1Room(OPS, HOST)).toStrictEqual(v1);
     expect(v1RoomDetail(OPS, HOST)).toStrictEqual({ room: { ...v1, participants: [] } });
   });

@@ -10,6 +10,7 @@ import type { ALBEvent } from "aws-lambda";
 import type { AlbHandler } from "../../handler";
 import { stableRoomId } from "../../handler/settings";
 import { albEvent, type HeaderForm } from "../support/albEvents";
+import { v1RoomBody, v2RoomBody } from "../support/roomBodies";
 import { captureStdout, lambdaContext, startLambdaRig, type LambdaRig, type StdoutCapture } from "../support/lambdaRig";
 
 const ADMIN = "rooms-admin-token-0123456789";
@@ -47,44 +48,9 @@ const json = (r: { body?: string }) => JSON.parse(r.body ?? "null");
 const get = (url: string, headerForm: HeaderForm = "single", proto = "https") =>
   albEvent({ method: "GET", url, headers: { host: "attacker.example", "x-forwarded-proto": proto }, headerForm });
 
-/** HipChat's "Get room" for a configured room, every synthesized field at its documented value. */
-function v2Room(id: number, name: string, slug: string, base = `https://${HOST}`) {
-  const self = `${base}/v2/room/${id}`;
-  return {
-    id,
-    name,
-    privacy: "public",
-    is_archived: false,
-    is_guest_accessible: false,
-    guest_access_url: null,
-    topic: "",
-    xmpp_jid: `${id}_${slug}@conf.${HOST}`,
-    created: "1970-01-01T00:00:00+00:00",
-    last_active: null,
-    version: "1",
-    avatar_url: null,
-    delegate_admin_visibility: null,
-    owner: { id: 0, name: "HipChat proxy", mention_name: "HipChatProxy", links: { self: `${base}/v2/user/0` } },
-    participants: [],
-    statistics: { links: { self: `${self}/statistics` } },
-    links: { self, participants: `${self}/participant`, webhooks: `${self}/webhook`, members: `${self}/member` },
-  };
-}
-
-function v1Room(id: number, name: string, slug: string) {
-  return {
-    room_id: id,
-    name,
-    topic: "",
-    last_active: 0,
-    created: 0,
-    owner_user_id: 0,
-    is_archived: false,
-    is_private: false,
-    guest_access_url: null,
-    xmpp_jid: `${id}_${slug}@conf.${HOST}`,
-  };
-}
+const v2Room = (id: number, name: string, slug: string, base = `https://${HOST}`) =>
+  v2RoomBody(id, name, slug, HOST, base);
+const v1Room = (id: number, name: string, slug: string) => v1RoomBody(id, name, slug, HOST);
 
 const NOT_FOUND = { error: { code: 404, message: "Room not found", type: "Not Found" } };
 
