@@ -6,11 +6,14 @@
  */
 const fs = require("node:fs");
 
+/** Whether a mutant is one of those: marked "Survived" without a test having run against it. */
+const neverRan = (m) => m.status === "Survived" && m.testsCompleted === 0;
+
 /** The report without "Survived" mutants that never ran a test; returns how many it dropped. */
 function forgetUnrun(report) {
   let dropped = 0;
   for (const file of Object.values(report.files ?? {})) {
-    const kept = file.mutants.filter((m) => !(m.status === "Survived" && m.testsCompleted === 0));
+    const kept = file.mutants.filter((m) => !neverRan(m));
     dropped += file.mutants.length - kept.length;
     file.mutants = kept;
   }
@@ -26,4 +29,4 @@ function forgetUnrunInFile(path) {
   return dropped;
 }
 
-module.exports = { forgetUnrun, forgetUnrunInFile };
+module.exports = { forgetUnrun, forgetUnrunInFile, neverRan };

@@ -61,7 +61,8 @@ export interface Survivor {
 
 type Mutant = MutationReport["files"][string]["mutants"][number];
 
-const neverRan = (m: Mutant) => m.status === "Survived" && m.testsCompleted === 0;
+// Shared with stryker.config.js, which forgets such mutants before a run (plain JavaScript).
+const { neverRan } = require("./incrementalFile") as { neverRan: (m: Mutant) => boolean };
 
 /** Counts per file, sorted by file name. */
 export function scoresByFile(report: MutationReport): FileScore[] {
