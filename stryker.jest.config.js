@@ -41,7 +41,11 @@ const narrowed = (process.env.MUTATE_TESTS ?? "")
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  roots: ["<rootDir>/tests"],
+  // The code under test must be among the roots, not only the suites: Stryker runs each mutant with
+  // `--findRelatedTests <mutated file>`, and Jest follows imports only between files it has mapped. With
+  // the suites alone it found no related suite for any file of handler/, and only suites importing the file
+  // directly got to kill its mutants; a suite driving the whole handler (tests/support/lambdaRig.ts) never ran.
+  roots: ["<rootDir>/tests", "<rootDir>/handler", "<rootDir>/components"],
   testMatch:
     narrowed.length > 0
       ? narrowed.flatMap((p) =>
