@@ -306,13 +306,19 @@ function parseJsonSetting<T>(key: string, value: string | undefined, schema: Str
   return check(key, parsed, schema);
 }
 
+/** Refinements defined in this file: their failure messages never include the value. */
+const OWN_REFINEMENTS = new Set(["HipChatToken"]);
+
 /** Runs a struct; on failure throws a SettingsError with the failing path (never the value if secret). */
 function check<T>(key: string, value: unknown, schema: Struct<T, unknown>, secret = false): T {
   const [err, result] = validate(value, schema);
   if (err) {
     const failure = err.failures()[0] ?? err;
     const path = failure.path.length ? `${key}.${failure.path.join(".")}` : key;
-    const detail = secret ? `expected ${failure.type}` : failure.message;
+    // superstruct's own messages quote the value, so a secret's failure names only the type expected,
+    // unless a refinement of ours failed: its message is fixed text, and says more than "expected string".
+    const detail =
+      secret && !OWN_REFINEMENTS.has(failure.refinement ?? "") ? `expected ${failure.type}` : failure.message;
     throw new SettingsError(`${path}: ${detail}`);
   }
   return result as T;

@@ -477,12 +477,12 @@ describe("parseSecrets", () => {
     [
       "a short token",
       secret({ hipchatTokens: [{ token: TOKEN }, { token: "hunter2" }] }),
-      "secret.hipchatTokens.1.token: expected string",
+      "secret.hipchatTokens.1.token: a token is 8 to 256 characters without white space",
     ],
     [
       "a token with a space",
       secret({ hipchatTokens: [{ token: "hunter2 secret" }] }),
-      "secret.hipchatTokens.0.token: expected string",
+      "secret.hipchatTokens.0.token: a token is 8 to 256 characters without white space",
     ],
     [
       "an empty room list",
@@ -527,8 +527,11 @@ describe("parseSecrets", () => {
 });
 
 describe("parseTokenList", () => {
-  it("names the failing path under the source given, and only the type expected", () => {
-    expect(failure(() => parseTokenList([{ token: "hunter2" }], "TOKENS"))).toBe("TOKENS.0.token: expected string");
+  it("names the failing path under the source given, and the rule broken, never the value", () => {
+    expect(failure(() => parseTokenList([{ token: "hunter2" }], "TOKENS"))).toBe(
+      "TOKENS.0.token: a token is 8 to 256 characters without white space",
+    );
+    expect(failure(() => parseTokenList([{ token: 12345678 }], "TOKENS"))).toBe("TOKENS.0.token: expected string");
     expect(failure(() => parseTokenList("hunter2-secret", "TOKENS"))).toBe("TOKENS: expected array");
     expect(failure(() => parseTokenList([{ token: "token-one-1", rooms: [{}] }], "T"))).toBe(
       "T.0.rooms.0: expected union",
