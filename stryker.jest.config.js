@@ -24,6 +24,8 @@ const SUITES = [
   // handler/delivery/: the envelope and the local queue's deliverer, in process.
   "<rootDir>/tests/queued/envelope.test.ts",
   "<rootDir>/tests/queued/localQueue.test.ts",
+  // handler/delivery/'s own in-process suites: the worker, its Lambda entry, the SQS and DynamoDB edges.
+  "<rootDir>/tests/queued/**/*.mutation.test.ts",
 ];
 
 const LEFT_OUT = [
