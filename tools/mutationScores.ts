@@ -1,6 +1,7 @@
 /**
  * `npm run mutate:scores`: the per-file table of the last `npm run mutate` (reports/mutation/mutation.json,
- * the mutation-testing-report schema Stryker writes), as docs/reliability.md shows it, followed by every
+ * the mutation-testing-report schema Stryker writes; or of several reports given as arguments, one per
+ * group of files, each file from the last report that has it), as docs/reliability.md shows it, followed by every
  * surviving and uncovered mutant, one line each, so that the doc's list of equivalent mutants can be
  * checked against the report rather than remembered.
  *
@@ -116,6 +117,25 @@ function originalText(
     .slice(0, 80);
 }
 
+/**
+ * One report from several runs (one group of files each, possibly with different suites): each file is
+ * taken from the last report that has it, as `npm run mutate:scores -- a.json b.json` reads them.
+ */
+export function mergeReports(reports: MutationReport[]): MutationReport {
+  return { files: Object.assign({}, ...reports.map((r) => r.files)) };
+}
+
+/**
+ * Files whose source in the report is not the file as it is now: their row describes code that has
+ * since changed, so the file must be run again before its score is quoted.
+ */
+export function staleFiles(report: MutationReport, read: (file: string) => string | undefined): string[] {
+  return Object.entries(report.files)
+    .filter(([file, { source }]) => source !== undefined && read(file) !== source)
+    .map(([file]) => file)
+    .sort();
+}
+
 /** A Markdown table of the scores (Biome aligns it when the doc is formatted). */
 export function markdownTable(scores: FileScore[]): string {
   const rows = scores.map(
@@ -130,8 +150,8 @@ export function markdownTable(scores: FileScore[]): string {
 }
 
 if (require.main === module) {
-  const file = path.resolve(process.argv[2] ?? "reports/mutation/mutation.json");
-  const report = JSON.parse(fs.readFileSync(file, "utf8")) as MutationReport;
+  const files = process.argv.length > 2 ? process.argv.slice(2) : ["reports/mutation/mutation.json"];
+  const report = mergeReports(files.map((f) => JSON.parse(fs.readFileSync(path.resolve(f), "utf8")) as MutationReport));
   const scores = scoresByFile(report);
   console.log(markdownTable(scores));
   console.log("");
@@ -140,6 +160,14 @@ if (require.main === module) {
   }
   const notRun = scores.reduce((n, s) => n + s.notRun, 0);
   if (notRun > 0) console.log(`\n${notRun} mutants marked Survived never ran (an interrupted run): run again`);
+  const stale = staleFiles(report, (f) => {
+    try {
+      return fs.readFileSync(f, "utf8");
+    } catch {
+      return undefined;
+    }
+  });
+  if (stale.length > 0) console.log(`\nchanged since their run (run them again): ${stale.join(", ")}`);
   const below = scores.filter((s) => s.score !== undefined && s.score < 90).map((s) => s.file);
   if (below.length > 0) console.log(`\nbelow 90 %: ${below.join(", ")}`);
 }

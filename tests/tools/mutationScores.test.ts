@@ -6,7 +6,14 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { markdownTable, type MutationReport, scoresByFile, survivors } from "../../tools/mutationScores";
+import {
+  markdownTable,
+  mergeReports,
+  type MutationReport,
+  scoresByFile,
+  staleFiles,
+  survivors,
+} from "../../tools/mutationScores";
 
 type Mutant = MutationReport["files"][string]["mutants"][number];
 
@@ -140,6 +147,34 @@ describe("markdownTable", () => {
   });
 });
 
+describe("mergeReports", () => {
+  it("takes each file from the last report that has it", () => {
+    const first: MutationReport = {
+      files: { "a.ts": { mutants: [mutant("Survived")] }, "b.ts": { mutants: [mutant("Killed")] } },
+    };
+    const second: MutationReport = { files: { "a.ts": { mutants: [mutant("Killed"), mutant("Killed")] } } };
+    const merged = mergeReports([first, second]);
+    expect(Object.keys(merged.files).sort()).toEqual(["a.ts", "b.ts"]);
+    expect(merged.files["a.ts"].mutants.map((m) => m.status)).toEqual(["Killed", "Killed"]);
+    expect(merged.files["b.ts"]).toBe(first.files["b.ts"]);
+  });
+});
+
+describe("staleFiles", () => {
+  it("names the files whose source changed (or is gone) since their run, and no others", () => {
+    const report: MutationReport = {
+      files: {
+        "same.ts": { source: "x\n", mutants: [] },
+        "changed.ts": { source: "old\n", mutants: [] },
+        "gone.ts": { source: "y\n", mutants: [] },
+        "no-source.ts": { mutants: [] },
+      },
+    };
+    const now: Record<string, string> = { "same.ts": "x\n", "changed.ts": "new\n", "no-source.ts": "z\n" };
+    expect(staleFiles(report, (f) => now[f])).toEqual(["changed.ts", "gone.ts"]);
+  });
+});
+
 describe("npm run mutate:scores", () => {
   it("prints the table, the survivors and the files below 90 % from a report file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-"));
@@ -161,5 +196,30 @@ describe("npm run mutate:scores", () => {
     expect(out).toContain("| `handler/a.ts` | 50.0 % | 1 | 1 | 0 | 0 | 0 |");
     expect(out).toContain('handler/a.ts:1:1 Survived StringLiteral: x → ""');
     expect(out).toContain("below 90 %: handler/a.ts");
+    expect(out).toContain("changed since their run (run them again): handler/a.ts");
+  });
+
+  it("reads several reports, each file from the last one that has it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-scores-"));
+    const write = (name: string, mutants: Mutant[]) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, JSON.stringify({ files: { "handler/a.ts": { mutants } } }));
+      return file;
+    };
+    const older = write("older.json", [mutant("Survived")]);
+    const newer = write("newer.json", [mutant("Killed")]);
+    const out = execFileSync(
+      process.execPath,
+      [
+        require.resolve("ts-node/dist/bin"),
+        "--transpile-only",
+        path.join(__dirname, "../../tools/mutationScores.ts"),
+        older,
+        newer,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(out).toContain("| `handler/a.ts` | 100.0 % | 1 | 0 | 0 | 0 | 0 |");
+    expect(out).not.toContain("below 90 %");
   });
 });
