@@ -16,6 +16,7 @@
  * The AWS SDK v3 is the one the nodejs22.x runtime provides; it is required on first use.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { clip } from "../convert/limits";
 import type { Logger } from "../log";
 import type { InvocationContext } from "../proxy";
 import type { MessageQueue } from "./accept";
@@ -112,7 +113,7 @@ export function sqsWorkerQueueApi(
           MessageGroupId: record.attributes.MessageGroupId ?? "dead",
           MessageDeduplicationId: record.attributes.MessageDeduplicationId ?? record.messageId,
           MessageAttributes: {
-            reason: { DataType: "String", StringValue: reason.slice(0, 256) },
+            reason: { DataType: "String", StringValue: clip(reason, 256) },
             attempts: { DataType: "Number", StringValue: String(attempts) },
             deadAt: { DataType: "String", StringValue: new Date().toISOString() },
           },

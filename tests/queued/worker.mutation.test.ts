@@ -463,6 +463,16 @@ describe("the SQS calls, through the AWS SDK", () => {
     expect(sqs.messages(DLQ)[0].attributes.attempts).toEqual({ DataType: "Number", StringValue: "48" });
   });
 
+  it("a reason cut in the middle of an emoji loses the whole emoji, so SQS still takes the dead letter", async () => {
+    const api = sqsWorkerQueueApi(sqs.url(QUEUE), sqs.url(DLQ), { region: "eu-west-1" });
+    // 35 units of text, then emoji of 2 units each: unit 256 is the first half of one.
+    const reason = `malformed_envelope:unknown version ${"😀".repeat(200)}`;
+    await api.deadLetter(record("dl4"), reason, 3);
+    const value = sqs.messages(DLQ)[0].attributes.reason.StringValue as string;
+    expect(value).toBe(reason.slice(0, 255));
+    expect(value.at(-1)).toBe("😀".at(1)); // the last emoji whole: its second half ends the value
+  });
+
   it("the region is the one given (there is no other here)", async () => {
     const api = sqsWorkerQueueApi(sqs.url(QUEUE), sqs.url(DLQ));
     await expect(api.changeVisibility("h", 5)).rejects.toThrow(/Region is missing/);

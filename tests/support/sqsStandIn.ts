@@ -94,6 +94,20 @@ export async function startSqsStandIn(options: SqsStandInOptions): Promise<SqsSt
     if (/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]/.test(body)) {
       throw { status: 400, type: "InvalidMessageContents", message: "Invalid characters" };
     }
+    // SQS allows the same characters in a string attribute as in the body, and a lone surrogate is none.
+    for (const [name, value] of Object.entries((input.MessageAttributes ?? {}) as Record<string, any>)) {
+      const text = value?.StringValue;
+      if (
+        typeof text === "string" &&
+        (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text) ||
+          /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]/.test(text))
+      )
+        throw {
+          status: 400,
+          type: "InvalidParameterValue",
+          message: `Message attribute ${name} has invalid characters`,
+        };
+    }
     if (!input.MessageGroupId) throw { status: 400, type: "MissingParameter", message: "MessageGroupId is required" };
     const dedupId = String(input.MessageDeduplicationId ?? "");
     if (!dedupId) throw { status: 400, type: "InvalidParameterValue", message: "MessageDeduplicationId is required" };
