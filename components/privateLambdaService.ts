@@ -193,8 +193,8 @@ export interface PrivateLambdaServiceArgs {
 
   /**
    * Security groups allowed to reach the listener ports. Default: none. When neither this nor
-   * [allowedCidrBlocks] is set, the VPC's own (primary) CIDR block is allowed; setting both to empty
-   * lists is an error.
+   * [allowedCidrBlocks] is set, the VPC's own (primary) CIDR block is allowed; setting one to an empty
+   * list while the other is unset or empty is an error (nothing could reach the ALB).
    */
   readonly allowedSecurityGroupIds?: readonly pulumi.Input<string>[];
 

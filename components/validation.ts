@@ -364,7 +364,10 @@ export function validateArgs(args: PrivateLambdaServiceArgs, name?: string): voi
       throw new Error(`allowedSecurityGroupIds entry "${sg}" is not a security group ID (sg-…).`);
     }
   }
-  if (args.allowedCidrBlocks?.length === 0 && args.allowedSecurityGroupIds?.length === 0) {
+  // Either list set turns the VPC's own CIDR block off, so an empty one with the other unset (or also
+  // empty) leaves the security group without any ingress rule.
+  const ingressSet = args.allowedCidrBlocks !== undefined || args.allowedSecurityGroupIds !== undefined;
+  if (ingressSet && (args.allowedCidrBlocks?.length ?? 0) + (args.allowedSecurityGroupIds?.length ?? 0) === 0) {
     throw new Error(
       "allowedCidrBlocks and allowedSecurityGroupIds are both empty, so nothing could reach the ALB. " +
         "Leave both unset to allow the VPC's own CIDR block.",

@@ -147,6 +147,24 @@ describe("ingress: an empty security group list next to CIDR blocks is allowed",
   ])("%s is allowed", (_, overrides) => ok(overrides));
 });
 
+describe("ingress: an empty list with the other unset is refused", () => {
+  // Setting either list turns the VPC's own CIDR block off: an empty one alone leaves no ingress at all.
+  it.each<[string, Partial<PrivateLambdaServiceArgs>]>([
+    ["no CIDR blocks, security groups unset", { allowedCidrBlocks: [] }],
+    ["no security groups, CIDR blocks unset", { allowedSecurityGroupIds: [] }],
+    ["both empty", { allowedCidrBlocks: [], allowedSecurityGroupIds: [] }],
+  ])("%s", (_, overrides) =>
+    refused(
+      overrides,
+      "allowedCidrBlocks and allowedSecurityGroupIds are both empty, so nothing could reach the ALB. " +
+        "Leave both unset to allow the VPC's own CIDR block.",
+    ),
+  );
+
+  it("both unset is allowed: the VPC's own CIDR block may reach the ALB", () =>
+    ok({ allowedCidrBlocks: undefined, allowedSecurityGroupIds: undefined }));
+});
+
 describe("the environment's size counts only values known now", () => {
   /** An environment of exactly `bytes` bytes as JSON. */
   const sized = (bytes: number) => {
