@@ -352,11 +352,9 @@ export function validateArgs(args: PrivateLambdaServiceArgs, name?: string): voi
       throw new Error(`extraVpcIds entry "${vpc}" is not a VPC ID (vpc-…).`);
     }
   }
-  const knownVpcs = extraVpcs.filter((v): v is string => typeof v === "string");
-  if (
-    new Set(knownVpcs).size !== knownVpcs.length ||
-    (typeof args.vpcId === "string" && knownVpcs.includes(args.vpcId))
-  ) {
+  // By value for IDs known now, and by identity for outputs: the same output listed twice is the same
+  // VPC twice (two zone associations for one VPC fail at deploy).
+  if (new Set(extraVpcs).size !== extraVpcs.length || (args.vpcId !== undefined && extraVpcs.includes(args.vpcId))) {
     throw new Error("extraVpcIds must not repeat a VPC or contain [vpcId] itself.");
   }
   for (const sg of args.allowedSecurityGroupIds ?? []) {

@@ -165,6 +165,19 @@ describe("ingress: an empty list with the other unset is refused", () => {
     ok({ allowedCidrBlocks: undefined, allowedSecurityGroupIds: undefined }));
 });
 
+describe("extra VPCs: the same VPC twice is refused, whether known now or an output", () => {
+  const vpc = pulumi.output("vpc-0b");
+  const vpcId = pulumi.output("vpc-0a");
+  it.each<[string, Partial<PrivateLambdaServiceArgs>]>([
+    ["the same ID twice", { extraVpcIds: ["vpc-0b", "vpc-0b"] }],
+    ["the same output twice", { extraVpcIds: [vpc, vpc] }],
+    ["the stack's own VPC output among them", { vpcId, extraVpcIds: [vpcId] }],
+  ])("%s", (_, overrides) => refused(overrides, "extraVpcIds must not repeat a VPC or contain [vpcId] itself."));
+
+  it("two different outputs are allowed: their values are not known yet", () =>
+    ok({ extraVpcIds: [pulumi.output("vpc-0b"), pulumi.output("vpc-0c")] }));
+});
+
 describe("the environment's size counts only values known now", () => {
   /** An environment of exactly `bytes` bytes as JSON. */
   const sized = (bytes: number) => {
