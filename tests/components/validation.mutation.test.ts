@@ -27,20 +27,7 @@ import {
   LAMBDA_LAYERS_MAX,
   lambdaEnvironmentBytes,
 } from "../../policy/awsConstraints";
-
-function args(overrides: Partial<PrivateLambdaServiceArgs> = {}): PrivateLambdaServiceArgs {
-  return {
-    entry: "service/handler.ts",
-    secrets: { token: "x" },
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b"],
-    hostname: "svc.internal.example.com",
-    ...overrides,
-  };
-}
-const ok = (o: Partial<PrivateLambdaServiceArgs>) => expect(() => validateArgs(args(o))).not.toThrow();
-const refused = (o: Partial<PrivateLambdaServiceArgs>, message: string) =>
-  expect(() => validateArgs(args(o))).toThrow(new Error(message));
+import { args, ok, refused } from "./validArgs";
 
 describe("integer ranges: both ends are allowed, one past either end and fractions are refused", () => {
   it.each<[keyof PrivateLambdaServiceArgs, number, number]>([

@@ -8,27 +8,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { PrivateLambdaServiceArgs } from "../../components/privateLambdaService";
-import {
-  checkIngressCidr,
-  logGroupNamePrefix,
-  SECRET_ARN_ENVIRONMENT_BYTES,
-  validateArgs,
-} from "../../components/validation";
+import { checkIngressCidr, logGroupNamePrefix, SECRET_ARN_ENVIRONMENT_BYTES } from "../../components/validation";
 import { LAMBDA_ENVIRONMENT_MAX_BYTES, lambdaEnvironmentBytes } from "../../policy/awsConstraints";
-
-function args(overrides: Partial<PrivateLambdaServiceArgs> = {}): PrivateLambdaServiceArgs {
-  return {
-    entry: "service/handler.ts",
-    secrets: { token: "x" },
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b"],
-    hostname: "svc.internal.example.com",
-    ...overrides,
-  };
-}
-const ok = (o: Partial<PrivateLambdaServiceArgs>) => expect(() => validateArgs(args(o))).not.toThrow();
-const refused = (o: Partial<PrivateLambdaServiceArgs>, message: string) =>
-  expect(() => validateArgs(args(o))).toThrow(new Error(message));
+import { ok, refused } from "./validArgs";
 
 const dnsNameRefusal = (what: string, name: string) =>
   `${what} "${name}" is not a valid DNS name: use lower-case labels of letters, digits and hyphens, at least ` +

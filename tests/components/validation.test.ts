@@ -18,17 +18,7 @@ import {
   vpcDnsProblem,
 } from "../../components/validation";
 import { type ValidConfig, validConfig } from "./arbitraries";
-
-function args(overrides: Partial<PrivateLambdaServiceArgs> = {}): PrivateLambdaServiceArgs {
-  return {
-    entry: "service/handler.ts",
-    secrets: { token: "x" },
-    vpcId: "vpc-0123456789abcdef0",
-    subnetIds: ["subnet-a", "subnet-b"],
-    hostname: "svc.internal.example.com",
-    ...overrides,
-  };
-}
+import { args } from "./validArgs";
 
 // A stand-in for a provider; validateArgs only checks whether one is present.
 const provider = {} as pulumi.ProviderResource;
