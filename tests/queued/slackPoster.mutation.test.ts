@@ -8,32 +8,24 @@ import { pacedSlackPoster } from "../../handler/delivery/slackPoster";
 import { ProxyError } from "../../handler/errors";
 import type { PostOptions, SlackMessage } from "../../handler/slack";
 import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
+import { type FetchGuard, guardFetch } from "../support/fetchGuard";
 
 const FULL = "xoxb-poster-full-0123";
 const PLAIN = "xoxb-poster-plain-0123";
 let slack: SlackStandIn;
-const realFetch = globalThis.fetch;
-/** Calls the fetch guard refused: anything not to a stand-in on 127.0.0.1. */
-const refused: string[] = [];
+let guard: FetchGuard;
 
 beforeAll(async () => {
   // A mutant that loses the Slack URL must fail here, not reach slack.com.
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (!url.startsWith("http://127.0.0.1:")) {
-      refused.push(url);
-      return Promise.reject(new TypeError(`refused: ${url}`));
-    }
-    return realFetch(input, init);
-  }) as typeof fetch;
+  guard = guardFetch();
   slack = await startSlackStandIn({ tokens: [FULL, PLAIN], tokensWithoutCustomize: [PLAIN] });
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  guard.restore();
   await slack?.close();
 });
 beforeEach(() => {
-  refused.length = 0;
+  guard.refused.length = 0;
   slack.calls.length = 0;
   slack.delivered.length = 0;
 });
@@ -84,7 +76,7 @@ describe("the worker's Slack poster", () => {
     const err = await poster.post(FULL, message("p-x"), fakeTime().options()).catch((e: unknown) => e);
     // (The guard refused it: nothing leaves this machine.)
     expect(err).toMatchObject({ statusCode: 502, slackError: "request_error" });
-    expect(refused).toEqual(["https://slack.com/api/chat.postMessage"]);
+    expect(guard.refused).toEqual(["https://slack.com/api/chat.postMessage"]);
     expect(slack.calls).toEqual([]);
   });
 

@@ -26,6 +26,7 @@ import { captureStdout, type StdoutCapture } from "../support/lambdaRig";
 import { startSecretsStandIn, type SecretsStandIn } from "../support/secretsStandIn";
 import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
 import { startSqsStandIn, type SqsStandIn, toRecord } from "../support/sqsStandIn";
+import { type FetchGuard, guardFetch } from "../support/fetchGuard";
 
 const SLACK_TOKEN = "xoxb-worker-0123456789";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:worker-AbCdEf";
@@ -41,20 +42,11 @@ let secrets: SecretsStandIn;
 let dynamo: DynamoStandIn;
 let stdout: StdoutCapture;
 const savedEnv = { ...process.env };
-const realFetch = globalThis.fetch;
-/** Calls the fetch guard refused: anything not to a stand-in on 127.0.0.1. */
-const refused: string[] = [];
+let guard: FetchGuard;
 
 beforeAll(async () => {
   // A mutant that loses the Slack URL must fail here, not reach slack.com.
-  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (!url.startsWith("http://127.0.0.1:")) {
-      refused.push(url);
-      return Promise.reject(new TypeError(`refused: ${url}`));
-    }
-    return realFetch(input, init);
-  }) as typeof fetch;
+  guard = guardFetch();
   sqs = await startSqsStandIn({ queues: [{ name: QUEUE }, { name: DLQ }] });
   slack = await startSlackStandIn({
     tokens: [SLACK_TOKEN],
@@ -79,7 +71,7 @@ beforeAll(async () => {
   delete process.env.AWS_PROFILE;
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  guard.restore();
   process.env = savedEnv;
   await sqs?.close();
   await slack?.close();
@@ -87,7 +79,7 @@ afterAll(async () => {
   await dynamo?.close();
 });
 beforeEach(() => {
-  refused.length = 0;
+  guard.refused.length = 0;
   stdout = captureStdout();
   sqs.calls.length = 0;
   sqs.messages(QUEUE).length = 0;
@@ -297,7 +289,7 @@ describe("a worker container", () => {
     const event = batch({ text: "wl real slack" });
     // (The guard refused it: nothing leaves this machine.) Unreachable is a retry.
     expect(await invoke(handler, event)).toEqual(keptAll(event));
-    expect(refused).toEqual(["https://slack.com/api/chat.postMessage"]);
+    expect(guard.refused).toEqual(["https://slack.com/api/chat.postMessage"]);
     expect(slack.calls).toEqual([]);
   });
 
