@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import * as net from "node:net";
 import { dynamoRefStore, REF_TTL_SECONDS } from "../../handler/delivery/dynamoRefs";
 import { type DynamoStandIn, startDynamoStandIn } from "../support/dynamoStandIn";
+import { isolateAwsEnvironment } from "../support/awsEnvironment";
 
 const TABLE = "hipchat-proxy-refs";
 const REF = "1700000000.123456789";
@@ -26,16 +27,8 @@ afterAll(async () => {
 });
 /** Dummy credentials, no profile, config file or instance metadata, and the table at `endpoint`. */
 function useEndpoint(endpoint: string) {
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-  process.env.AWS_ACCESS_KEY_ID = "AKIDLOCAL";
-  process.env.AWS_SECRET_ACCESS_KEY = "local-secret";
-  process.env.AWS_EC2_METADATA_DISABLED = "true";
-  process.env.AWS_CONFIG_FILE = "/nonexistent/aws-config";
-  process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/aws-credentials";
-  delete process.env.AWS_PROFILE;
   // The region comes from the store's options only (the worker passes AWS_REGION itself).
-  delete process.env.AWS_REGION;
-  delete process.env.AWS_DEFAULT_REGION;
+  isolateAwsEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: endpoint });
 }
 beforeEach(() => {
   useEndpoint(dynamo.endpoint);

@@ -23,6 +23,7 @@ import {
 } from "../../handler/delivery/sqs";
 import { createLogger } from "../../handler/log";
 import { startSqsStandIn, type SqsStandIn } from "../support/sqsStandIn";
+import { isolateAwsEnvironment } from "../support/awsEnvironment";
 
 const envelope = (id: string, channel = "#ops"): Envelope => ({
   v: ENVELOPE_VERSION,
@@ -352,14 +353,7 @@ describe("the SQS calls, through the AWS SDK", () => {
   beforeAll(async () => {
     sqs = await startSqsStandIn({ queues: [{ name: QUEUE }, { name: DLQ }] });
     // Dummy credentials; no region but the one the code passes; nothing from this machine's AWS config.
-    process.env.AWS_ACCESS_KEY_ID = "AKIDLOCAL";
-    process.env.AWS_SECRET_ACCESS_KEY = "local-secret";
-    process.env.AWS_EC2_METADATA_DISABLED = "true";
-    process.env.AWS_CONFIG_FILE = "/nonexistent/aws-config";
-    process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/aws-credentials";
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_REGION;
-    delete process.env.AWS_DEFAULT_REGION;
+    isolateAwsEnvironment();
   });
   afterAll(async () => {
     process.env = saved;

@@ -27,6 +27,7 @@ import { startSecretsStandIn, type SecretsStandIn } from "../support/secretsStan
 import { startSlackStandIn, type SlackStandIn } from "../support/slackStandIn";
 import { startSqsStandIn, type SqsStandIn, toRecord } from "../support/sqsStandIn";
 import { type FetchGuard, guardFetch } from "../support/fetchGuard";
+import { isolateAwsEnvironment } from "../support/awsEnvironment";
 
 const SLACK_TOKEN = "xoxb-worker-0123456789";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:worker-AbCdEf";
@@ -58,17 +59,11 @@ beforeAll(async () => {
     [OTHER_ARN]: JSON.stringify({ slackToken: "not-a-slack-token" }),
   });
   dynamo = await startDynamoStandIn();
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  process.env.AWS_ACCESS_KEY_ID = "AKIDLOCAL";
-  process.env.AWS_SECRET_ACCESS_KEY = "local-secret";
-  process.env.AWS_EC2_METADATA_DISABLED = "true";
-  process.env.AWS_CONFIG_FILE = "/nonexistent/aws-config";
-  process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/aws-credentials";
   // The region is only what the worker's environment says (WorkerEnvironment.AWS_REGION).
-  delete process.env.AWS_REGION;
-  delete process.env.AWS_DEFAULT_REGION;
-  delete process.env.AWS_PROFILE;
+  isolateAwsEnvironment({
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  });
 });
 afterAll(async () => {
   guard.restore();
