@@ -29,8 +29,23 @@ export interface Sent {
 /** Keep-alive connections, as a client library would hold them (and lighter on the test's CPU than fetch). */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One notification, one try: what a client that never retries does. */
-export function notify(baseUrl: string, room: string, tag: string): Promise<Sent> {
+/**
+ * One notification, one try: what a client that never retries does. The one exception is the race
+ * Node's documentation describes for keep-alive agents: the server closes an idle connection just as
+ * the request goes out on it, and the request fails with ECONNRESET before the server read it. That is
+ * sent again on a new connection, as HTTP clients do; a duplicate would still show in the Slack calls.
+ */
+export async function notify(baseUrl: string, room: string, tag: string): Promise<Sent> {
+  try {
+    return await notifyOnce(baseUrl, room, tag);
+  } catch (err) {
+    if (!(err as { reusedSocket?: boolean }).reusedSocket || (err as NodeJS.ErrnoException).code !== "ECONNRESET")
+      throw err;
+    return notifyOnce(baseUrl, room, tag);
+  }
+}
+
+function notifyOnce(baseUrl: string, room: string, tag: string): Promise<Sent> {
   const body = JSON.stringify({ message: `${tag} deploy finished`, message_format: "text" });
   const sentAt = Date.now();
   return new Promise<Sent>((resolve, reject) => {
@@ -48,7 +63,7 @@ export function notify(baseUrl: string, room: string, tag: string): Promise<Sent
       },
     );
     req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
+    req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }
